@@ -1,0 +1,44 @@
+using ModelAudit.Engine.Detection;
+using ModelAudit.Engine.Rules;
+using ModelAudit.Engine.Scanning;
+
+namespace ModelAudit.Engine.Containers;
+
+/// <summary>
+/// A file can be valid as two formats at once — a pickle read from offset 0 and a zip found by its end record.
+/// Loaders pick one interpretation, scanners another; every interpretation is scanned here.
+/// </summary>
+internal static class Polyglots
+{
+    public static void ScanOtherInterpretations(ScanContext context, ScanInput input, ScanEngine engine)
+    {
+        if (input.Format is ModelFormat.Zip or ModelFormat.Empty || input.Length is not > 22)
+        {
+            return;
+        }
+
+        Stream stream = input.Stream;
+        long? endRecord = ZipDirectory.FindEndRecord(stream);
+        if (endRecord is null || engine.Registry.ScannerFor(ModelFormat.Zip) is not ZipScanner zip)
+        {
+            return;
+        }
+
+        context.Report(RuleIds.Polyglot, $"The {input.Format} file is also a zip archive (end record at offset {endRecord}); the zip was scanned too.",
+            endRecord, $"{input.Format}+Zip");
+        string saved = context.Scanner;
+        context.Scanner = zip.Name;
+        try
+        {
+            zip.ScanEmbedded(stream, endRecord.Value, context);
+        }
+        catch (Exception ex) when (ex is ModelFormatException or ScanLimitExceededException or EndOfStreamException or InvalidDataException)
+        {
+            context.ReportInconclusive(RuleIds.ParseError, $"The embedded zip could not be read: {ex.Message}", endRecord);
+        }
+        finally
+        {
+            context.Scanner = saved;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Buffers.Text;
+using System.Text;
+using ModelAudit.Engine.IO;
+using ModelAudit.Engine.Rules;
+
+namespace ModelAudit.Engine.Formats.Pickle;
+
+/// <summary>Payloads inside a pickle: nested pickles (raw, base64, hex), marshalled code, and loader arguments.</summary>
+internal sealed partial class PickleAnalysis
+{
+    private const int MinEncodedLength = 24;
+
+    public void OnConstant(PValue value)
+    {
+        if (value.Kind == PValueKind.Bytes)
+        {
+            InspectBytes(value.Data!, value.PayloadOffset, "bytes");
+        }
+        else if (value.AsString is { Length: >= MinEncodedLength } text)
+        {
+            _context.AnalyzeText(text, "a pickle string", value.PayloadOffset);
+            if (TryDecodeBase64(text) is { } decoded && PickleSniffer.IsCompletePickle(decoded))
+            {
+                ReportNested(decoded, value.PayloadOffset, "base64");
+            }
+            else if (TryDecodeHex(text) is { } hex && PickleSniffer.IsCompletePickle(hex))
+            {
+                ReportNested(hex, value.PayloadOffset, "hex");
+            }
+        }
+    }
+
+    public void OnLargePayload(PValue value)
+    {
+        byte[] prefix = value.Data ?? Encoding.Latin1.GetBytes(value.AsString ?? "");
+        if (MarshalSniffer.LooksLikeCode(prefix))
+        {
+            _context.Report(RuleIds.MarshalledCode, $"A {value.Length:N0}-byte argument is a marshalled code object.", value.PayloadOffset, "marshal");
+        }
+
+        if (!PickleSniffer.LooksLikePickle(prefix, null, minimumOpcodes: 8) || value.Kind != PValueKind.Bytes)
+        {
+            return;
+        }
+
+        if (_stream is { CanSeek: true } stream)
+        {
+            _context.Report(RuleIds.EmbeddedPickle, $"A {value.Length:N0}-byte bytes argument is itself a pickle; it was scanned.", value.PayloadOffset, "pickle");
+            _context.ScanChild($"pickle@{value.PayloadOffset}", new WindowStream(stream, value.PayloadOffset, value.Length), value.Length);
+        }
+        else
+        {
+            _context.ReportInconclusive(RuleIds.ParseError,
+                $"A {value.Length:N0}-byte bytes argument looks like a pickle but this stream cannot be re-read to scan it.", value.PayloadOffset);
+        }
+    }
+
+    /// <summary>The stream the VM reads, for windows over skipped payloads (set by the scanner).</summary>
+    private Stream? _stream;
+
+    public void AttachStream(Stream stream) => _stream = stream;
+
+    // Payload offsets already scanned as nested pickles, so a loader argument is not scanned twice.
+    private readonly HashSet<long> _scannedPayloads = new();
+
+    // Loader arguments: pickle.loads(b'…'), marshal.loads(b'…'), torch.load(BytesIO(…)) — scan what they would load.
+    private void InspectDangerousArguments(DangerKind kind, PValue call)
+    {
+        if (kind is not (DangerKind.NestedDeserialization or DangerKind.CodeObject))
+        {
+            return;
+        }
+
+        foreach (PValue arg in call.Args?.Items ?? new List<PValue>())
+        {
+            byte[]? data = arg.Kind switch
+            {
+                PValueKind.Bytes when !arg.IsPartial => arg.Data,
+                PValueKind.Str when !arg.IsPartial => Encoding.Latin1.GetBytes(arg.AsString!),
+                _ => null,
+            };
+            if (data is not null && !_scannedPayloads.Contains(arg.PayloadOffset) && PickleSniffer.LooksLikePickle(data, data.Length, minimumOpcodes: 1))
+            {
+                _context.ScanChild($"pickle@{arg.PayloadOffset}", new MemoryStream(data, writable: false), data.Length);
+            }
+        }
+    }
+
+    private void InspectBytes(byte[] data, long offset, string what)
+    {
+        if (data.Length < 4)
+        {
+            return;
+        }
+
+        if (MarshalSniffer.LooksLikeCode(data))
+        {
+            _context.Report(RuleIds.MarshalledCode, $"A {data.Length:N0}-byte {what} value is a marshalled code object.", offset, "marshal");
+        }
+
+        if (PickleSniffer.IsCompletePickle(data))
+        {
+            ReportNested(data, offset, "bytes");
+        }
+    }
+
+    private void ReportNested(byte[] data, long offset, string encoding)
+    {
+        _scannedPayloads.Add(offset);
+        _context.Report(RuleIds.EmbeddedPickle, $"A {encoding} value at offset {offset} holds a {data.Length:N0}-byte pickle; it was scanned.", offset, encoding);
+        _context.ScanChild($"{encoding}@{offset}", new MemoryStream(data, writable: false), data.Length);
+    }
+
+    private static byte[]? TryDecodeBase64(string text)
+    {
+        string trimmed = text.Trim();
+        if (trimmed.Length % 4 != 0 || trimmed.Length > 16 << 20)
+        {
+            return null;
+        }
+
+        byte[] ascii = Encoding.ASCII.GetBytes(trimmed);
+        if (!Base64.IsValid(ascii, out int decodedLength) || decodedLength < 4)
+        {
+            return null;
+        }
+
+        // A pickle starts with PROTO (0x80) — base64 'g' — or a protocol-0 opcode; check before decoding everything.
+        byte[] output = new byte[decodedLength];
+        return Convert.TryFromBase64String(trimmed, output, out int written) ? output.AsSpan(0, written).ToArray() : null;
+    }
+
+    private static byte[]? TryDecodeHex(string text)
+    {
+        string t = text.Replace("\\x", "", StringComparison.Ordinal).Trim();
+        if (t.Length % 2 != 0 || t.Length < MinEncodedLength || t.Length > 16 << 20 || !t.All(char.IsAsciiHexDigit))
+        {
+            return null;
+        }
+
+        return Convert.FromHexString(t);
+    }
+}

@@ -1,0 +1,125 @@
+namespace ModelAudit.Engine.Formats.Pickle;
+
+/// <summary>
+/// The union denylist (the anchor's lists, picklescan, modelscan, fickling, saferpickle and the 122-gadget matrix
+/// of peers.md §6.2), keyed by canonical dotted path. An entry covers that path and everything below it; the
+/// longest matching entry decides, so <c>os.path</c> (file system) is graded apart from <c>os</c> (execution).
+/// </summary>
+internal static class PickleDenylist
+{
+    private static readonly Dictionary<string, DangerKind> s_entries = Build();
+
+    /// <summary>Dunder attributes whose traversal reaches interpreter internals (globals, builtins, subclasses…).</summary>
+    public static readonly HashSet<string> DangerousDunders = new(StringComparer.Ordinal)
+    {
+        "__builtins__", "__globals__", "__dict__", "__class__", "__subclasses__", "__getattribute__", "__getattr__",
+        "__import__", "__loader__", "__spec__", "__code__", "__closure__", "__func__", "__self__", "__bases__",
+        "__base__", "__mro__", "__init__", "__new__", "__call__", "__reduce__", "__reduce_ex__", "__setattr__",
+        "__delattr__", "__setstate__", "__getitem__", "__setitem__", "__defaults__", "__kwdefaults__", "__wrapped__",
+    };
+
+    /// <summary>The longest entry that is <paramref name="path"/> or a dotted parent of it.</summary>
+    public static (DangerKind Kind, string Entry)? LongestMatch(string path)
+    {
+        string candidate = path;
+        while (true)
+        {
+            if (s_entries.TryGetValue(candidate, out DangerKind kind))
+            {
+                return (kind, candidate);
+            }
+
+            int dot = candidate.LastIndexOf('.');
+            if (dot < 0)
+            {
+                return null;
+            }
+
+            candidate = candidate[..dot];
+        }
+    }
+
+    private static Dictionary<string, DangerKind> Build()
+    {
+        var d = new Dictionary<string, DangerKind>(StringComparer.Ordinal);
+
+        void Add(DangerKind kind, params string[] paths)
+        {
+            foreach (string p in paths)
+            {
+                d[p] = kind;
+            }
+        }
+
+        Add(DangerKind.Execution,
+            "os", "subprocess", "pty", "runpy", "commands", "code", "codeop", "compileall", "py_compile", "timeit",
+            "cProfile", "profile", "pdb", "bdb", "trace", "doctest", "idlelib", "lib2to3", "pydoc", "pip", "ensurepip",
+            "venv", "_posixsubprocess", "_winapi", "ctypes", "_ctypes", "cffi", "webbrowser", "_osx_support",
+            "_aix_support", "_pyrepl", "test.support", "asyncio", "multiprocessing", "concurrent.futures.process", "mailcap",
+            "pexpect", "sh", "site", "atexit", "distutils", "setuptools", "IPython", "pyximport", "imaplib.IMAP4_stream",
+            "uuid._get_command_stdout", "uuid._popen", "uuid._find_mac", "uuid._ifconfig_getnode", "uuid._ip_getnode",
+            "uuid._arp_getnode", "uuid._lanscan_getnode", "uuid._netstat_getnode", "uuid._ipconfig_getnode",
+            "platform._syscmd_ver", "platform._syscmd_file", "platform.popen", "platform._syscmd_uname",
+            "builtins.eval", "builtins.exec", "builtins.execfile", "builtins.breakpoint", "builtins.help",
+            "builtins.map", "builtins.filter", "builtins.apply", "functools.reduce", "itertools.starmap",
+            "typing.get_type_hints", "typing._eval_type", "typing.ForwardRef",
+            "numpy.testing", "numpy.f2py", "numpy.distutils", "numpy.ctypeslib",
+            "torch.utils.collect_env", "torch.utils.bottleneck", "torch._dynamo", "torch.fx",
+            "torch.jit.unsupported_tensor_ops", "torch._inductor", "torch.utils.cpp_extension", "torch.hub",
+            "torch.distributed.rpc", "torch._C._jit_compile", "torch.compile", "torch.ops",
+            "mlflow.projects", "mlflow.pyfunc", "sympy.utilities.lambdify", "sympy.sympify", "sympy.core.sympify",
+            "sympy.parsing", "pandas.eval", "pandas.core.computation", "numexpr", "jinja2", "keras.layers.Lambda",
+            "fabric", "invoke", "plumbum", "pywintypes", "win32api", "win32process", "win32com");
+
+        Add(DangerKind.Resolver,
+            "builtins.getattr", "builtins.setattr", "builtins.delattr", "builtins.vars", "builtins.globals",
+            "builtins.locals", "builtins.dir", "builtins.__import__", "builtins.__builtins__", "builtins.dict.get",
+            "builtins.object.__getattribute__", "builtins.type.__getattribute__",
+            "importlib", "imp", "_imp", "pkgutil", "zipimport", "_frozen_importlib", "_frozen_importlib_external",
+            "pydoc.locate", "inspect", "unittest.mock", "xmlrpc.server.resolve_dotted_attribute", "cgitb.lookup",
+            "operator", "functools.partial", "functools.partialmethod", "functools.singledispatch", "gc", "sys.modules",
+            "torch.fx.graph_module", "__builtins__", "builtins.__loader__");
+
+        Add(DangerKind.NestedDeserialization,
+            "pickle", "cPickle", "_pickle", "dill", "joblib", "shelve", "jsonpickle", "yaml.load", "yaml.unsafe_load",
+            "yaml.full_load", "yaml.load_all", "yaml.unsafe_load_all", "yaml.full_load_all", "yaml.UnsafeLoader",
+            "yaml.FullLoader", "yaml.Loader", "numpy.load", "numpy.loads", "numpy.lib.npyio", "numpy.lib.format",
+            "numpy.core.multiarray.fromfile", "pandas.read_pickle", "pandas.io.pickle", "torch.load",
+            "torch.serialization", "torch.storage._load_from_bytes", "torch.utils._config_module",
+            "torch.utils.data.datapipes", "torch.jit.load", "torch.jit._serialization", "torch.package",
+            "torch._C._load_for_lite_interpreter", "keras.models.load_model", "keras.saving",
+            "tensorflow.keras.models.load_model", "tf_keras.models.load_model", "sklearn.externals.joblib",
+            "lib2to3.pgen2.grammar.Grammar.loads");
+
+        Add(DangerKind.CodeObject,
+            "marshal", "types", "cloudpickle", "dill._dill", "new", "builtins.compile", "builtins.function",
+            "builtins.code");
+
+        Add(DangerKind.ExtensionRegistry,
+            "copyreg.add_extension", "copyreg._extension_registry", "copyreg._inverted_registry",
+            "copyreg._extension_cache", "copyreg.remove_extension", "copyreg.pickle", "copyreg.dispatch_table");
+
+        Add(DangerKind.ScannerTampering,
+            "fickling", "picklescan", "modelscan", "modelaudit", "saferpickle", "model_unpickler", "safe_pickle");
+
+        Add(DangerKind.FileSystem,
+            "builtins.open", "builtins.file", "io", "os.path", "shutil", "tempfile", "glob", "fileinput", "filecmp",
+            "pathlib", "logging", "zipfile", "tarfile", "gzip", "bz2", "lzma", "sqlite3", "dbm", "mmap",
+            "numpy.save", "numpy.savez", "numpy.savez_compressed", "numpy.savetxt", "numpy.fromfile", "numpy.loadtxt",
+            "numpy.genfromtxt", "numpy.memmap", "numpy.core.memmap", "pandas.read_csv", "pandas.read_excel",
+            "pandas.read_json", "pandas.read_parquet", "pandas.read_hdf", "pandas.read_sql", "pandas.read_html",
+            "pandas.io", "h5py", "zipapp", "linecache", "netrc");
+
+        Add(DangerKind.Network,
+            "socket", "ssl", "http", "urllib", "requests", "aiohttp", "httpx", "urllib3", "ftplib", "smtplib", "poplib",
+            "imaplib", "nntplib", "telnetlib", "xmlrpc", "socketserver", "selectors", "select", "paramiko", "dns",
+            "boto3", "botocore", "huggingface_hub", "smtpd", "asynchat", "asyncore", "wsgiref", "email.mime");
+
+        Add(DangerKind.Process,
+            "sys", "threading", "_thread", "signal", "resource", "faulthandler", "winreg", "msvcrt", "syslog",
+            "platform", "getpass", "pwd", "grp", "builtins.exit", "builtins.quit", "builtins.input",
+            "builtins.raw_input", "concurrent.futures", "sched", "tracemalloc", "sysconfig", "ctypes.util");
+
+        return d;
+    }
+}

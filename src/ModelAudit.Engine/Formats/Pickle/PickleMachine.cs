@@ -1,0 +1,675 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using ModelAudit.Engine.Scanning;
+
+namespace ModelAudit.Engine.Formats.Pickle;
+
+/// <summary>
+/// A forward-only symbolic pickle VM mirroring CPython's C unpickler (protocols 0–5): real object and mark
+/// stacks, a memo of symbolic values, FRAME validation, EXT resolution through the handler. It imports nothing
+/// and builds no object: globals stay (module, name) pairs and calls stay records of callable and arguments.
+/// </summary>
+internal sealed partial class PickleMachine
+{
+    private const int MaxLine = 1 << 20;
+    private const int PrefixSize = 4096;
+
+    private readonly PickleReader _reader;
+    private readonly IPickleHandler _handler;
+    private readonly ScanLimits _limits;
+    private readonly CancellationToken _cancellationToken;
+    private readonly List<PValue> _stack = new();
+    private readonly List<int> _marks = new();
+    private readonly Dictionary<long, PValue> _memo = new();
+    private long _frameEnd = -1;
+    private bool _protoSeen;
+    private bool _frameChecked;
+
+    public PickleMachine(PickleReader reader, IPickleHandler handler, ScanLimits limits, CancellationToken cancellationToken)
+    {
+        _reader = reader;
+        _handler = handler;
+        _limits = limits;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>Protocol from PROTO (0 when the stream has none, as in CPython).</summary>
+    public int Protocol { get; private set; }
+
+    /// <summary>Opcodes executed so far.</summary>
+    public long OpcodeCount { get; private set; }
+
+    /// <summary>Offset of the first opcode of this stream.</summary>
+    public long StartOffset { get; private set; }
+
+    /// <summary>The reader, for handlers of formats that interleave raw bytes with opcodes (joblib).</summary>
+    public PickleReader Reader => _reader;
+
+    private int Fence => _marks.Count > 0 ? _marks[^1] : 0;
+
+    /// <summary>Runs one pickle to its STOP and returns the top of the stack.</summary>
+    public PValue Run()
+    {
+        StartOffset = _reader.Position;
+        while (true)
+        {
+            long offset = _reader.Position;
+            if (++OpcodeCount > _limits.MaxPickleOpcodes)
+            {
+                throw new ScanLimitExceededException(nameof(ScanLimits.MaxPickleOpcodes),
+                    $"more than {_limits.MaxPickleOpcodes:N0} opcodes in one pickle", offset);
+            }
+
+            if ((OpcodeCount & 0xFFFF) == 0)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            byte op = _reader.ReadByte();
+            if (op == (byte)PickleOpcode.Stop)
+            {
+                CheckFrame(offset);
+                return Pop();
+            }
+
+            _frameChecked = false;
+            Execute((PickleOpcode)op, offset);
+            if (!_frameChecked)
+            {
+                CheckFrame(offset);
+            }
+        }
+    }
+
+    // An opcode must start and end inside the current frame; CPython's file unpickler and a linear reader
+    // disagree about anything else.
+    private void CheckFrame(long opcodeOffset)
+    {
+        if (_frameEnd < 0)
+        {
+            return;
+        }
+
+        long end = _reader.Position;
+        if (opcodeOffset < _frameEnd && end > _frameEnd)
+        {
+            _handler.OnFrameViolation($"opcode at {opcodeOffset} ends at {end}, past the frame end at {_frameEnd}", opcodeOffset);
+            _frameEnd = -1;
+        }
+        else if (end >= _frameEnd)
+        {
+            _frameEnd = -1;
+        }
+    }
+
+    private void Execute(PickleOpcode op, long offset)
+    {
+        switch (op)
+        {
+            case PickleOpcode.Mark:
+                _marks.Add(_stack.Count);
+                CheckStack(offset);
+                break;
+            case PickleOpcode.Pop:
+                if (_marks.Count > 0 && _marks[^1] == _stack.Count)
+                {
+                    _marks.RemoveAt(_marks.Count - 1);
+                }
+                else
+                {
+                    Pop();
+                }
+
+                break;
+            case PickleOpcode.PopMark:
+                PopMark();
+                break;
+            case PickleOpcode.Dup:
+                Push(Peek(), offset);
+                break;
+            case PickleOpcode.Float:
+                Push(PValue.Float(ParseFloat(_reader.ReadLine(MaxLine), offset)), offset);
+                break;
+            case PickleOpcode.Int:
+                Push(ParseIntLine(_reader.ReadLine(MaxLine), offset), offset);
+                break;
+            case PickleOpcode.BinInt:
+                Push(PValue.Int(_reader.ReadInt32()), offset);
+                break;
+            case PickleOpcode.BinInt1:
+                Push(PValue.Int(_reader.ReadByte()), offset);
+                break;
+            case PickleOpcode.BinInt2:
+                Push(PValue.Int(_reader.ReadUInt16()), offset);
+                break;
+            case PickleOpcode.Long:
+                Push(ParseLongLine(_reader.ReadLine(MaxLine), offset), offset);
+                break;
+            case PickleOpcode.Long1:
+                Push(ReadBinaryLong(_reader.ReadByte(), offset), offset);
+                break;
+            case PickleOpcode.Long4:
+            {
+                int n = _reader.ReadInt32();
+                if (n < 0)
+                {
+                    throw new ModelFormatException("LONG4 with a negative byte count", offset);
+                }
+
+                Push(ReadBinaryLong(n, offset), offset);
+                break;
+            }
+
+            case PickleOpcode.None:
+                Push(PValue.NoneValue, offset);
+                break;
+            case PickleOpcode.NewTrue:
+                Push(PValue.True, offset);
+                break;
+            case PickleOpcode.NewFalse:
+                Push(PValue.False, offset);
+                break;
+            case PickleOpcode.BinFloat:
+                Push(PValue.Float(_reader.ReadDoubleBigEndian()), offset);
+                break;
+            case PickleOpcode.String:
+                PushConstant(PValue.Str(DecodeQuotedString(_reader.ReadLine(MaxLine), offset), offset + 1), offset);
+                break;
+            case PickleOpcode.BinString:
+            {
+                int n = _reader.ReadInt32();
+                if (n < 0)
+                {
+                    throw new ModelFormatException("BINSTRING with a negative length", offset);
+                }
+
+                ReadPayload(n, PValueKind.Str, latin1: true, offset);
+                break;
+            }
+
+            case PickleOpcode.ShortBinString:
+                ReadPayload(_reader.ReadByte(), PValueKind.Str, latin1: true, offset);
+                break;
+            case PickleOpcode.Unicode:
+                PushConstant(PValue.Str(DecodeRawUnicodeEscape(_reader.ReadLine(MaxLine)), offset + 1), offset);
+                break;
+            case PickleOpcode.BinUnicode:
+                ReadPayload(_reader.ReadUInt32(), PValueKind.Str, latin1: false, offset);
+                break;
+            case PickleOpcode.ShortBinUnicode:
+                ReadPayload(_reader.ReadByte(), PValueKind.Str, latin1: false, offset);
+                break;
+            case PickleOpcode.BinUnicode8:
+                ReadPayload(ReadLength64(offset), PValueKind.Str, latin1: false, offset);
+                break;
+            case PickleOpcode.BinBytes:
+                ReadPayload(_reader.ReadUInt32(), PValueKind.Bytes, latin1: false, offset);
+                break;
+            case PickleOpcode.ShortBinBytes:
+                ReadPayload(_reader.ReadByte(), PValueKind.Bytes, latin1: false, offset);
+                break;
+            case PickleOpcode.BinBytes8:
+            case PickleOpcode.ByteArray8:
+                ReadPayload(ReadLength64(offset), PValueKind.Bytes, latin1: false, offset);
+                break;
+            case PickleOpcode.NextBuffer:
+                Push(PValue.Buffer(offset), offset);
+                break;
+            case PickleOpcode.ReadOnlyBuffer:
+                Peek();
+                break;
+            case PickleOpcode.EmptyTuple:
+                Push(PValue.Container(PValueKind.Tuple), offset);
+                break;
+            case PickleOpcode.Tuple:
+                Push(PValue.Container(PValueKind.Tuple, PopMark()), offset);
+                break;
+            case PickleOpcode.Tuple1:
+            case PickleOpcode.Tuple2:
+            case PickleOpcode.Tuple3:
+            {
+                int n = op - PickleOpcode.Tuple1 + 1;
+                var items = new PValue[n];
+                for (int i = n - 1; i >= 0; i--)
+                {
+                    items[i] = Pop();
+                }
+
+                Push(PValue.Container(PValueKind.Tuple, items), offset);
+                break;
+            }
+
+            case PickleOpcode.EmptyList:
+                Push(PValue.Container(PValueKind.List), offset);
+                break;
+            case PickleOpcode.List:
+                Push(PValue.Container(PValueKind.List, PopMark()), offset);
+                break;
+            case PickleOpcode.EmptyDict:
+                Push(PValue.Container(PValueKind.Dict), offset);
+                break;
+            case PickleOpcode.Dict:
+            {
+                List<PValue> items = PopMark();
+                if (items.Count % 2 != 0)
+                {
+                    throw new ModelFormatException("DICT with an odd number of items", offset);
+                }
+
+                Push(PValue.Container(PValueKind.Dict, items), offset);
+                break;
+            }
+
+            case PickleOpcode.EmptySet:
+                Push(PValue.Container(PValueKind.Set), offset);
+                break;
+            case PickleOpcode.FrozenSet:
+                Push(PValue.Container(PValueKind.Set, PopMark()), offset);
+                break;
+            case PickleOpcode.Append:
+            {
+                PValue value = Pop();
+                PValue target = Peek();
+                AddItems(target, new[] { value }, "APPEND", offset);
+                break;
+            }
+
+            case PickleOpcode.Appends:
+            {
+                List<PValue> items = PopMark();
+                AddItems(Peek(), items, "APPENDS", offset);
+                break;
+            }
+
+            case PickleOpcode.SetItem:
+            {
+                PValue value = Pop();
+                PValue key = Pop();
+                AddItems(Peek(), new[] { key, value }, "SETITEM", offset);
+                break;
+            }
+
+            case PickleOpcode.SetItems:
+            {
+                List<PValue> items = PopMark();
+                if (items.Count % 2 != 0)
+                {
+                    throw new ModelFormatException("SETITEMS with an odd number of items", offset);
+                }
+
+                AddItems(Peek(), items, "SETITEMS", offset);
+                break;
+            }
+
+            case PickleOpcode.AddItems:
+            {
+                List<PValue> items = PopMark();
+                AddItems(Peek(), items, "ADDITEMS", offset);
+                break;
+            }
+
+            case PickleOpcode.Get:
+                Push(MemoGet(ParseDecimal(_reader.ReadLine(MaxLine), offset), offset), offset);
+                break;
+            case PickleOpcode.BinGet:
+                Push(MemoGet(_reader.ReadByte(), offset), offset);
+                break;
+            case PickleOpcode.LongBinGet:
+                Push(MemoGet(_reader.ReadUInt32(), offset), offset);
+                break;
+            case PickleOpcode.Put:
+                MemoPut(ParseDecimal(_reader.ReadLine(MaxLine), offset), offset);
+                break;
+            case PickleOpcode.BinPut:
+                MemoPut(_reader.ReadByte(), offset);
+                break;
+            case PickleOpcode.LongBinPut:
+            {
+                int key = _reader.ReadInt32();
+                if (key < 0)
+                {
+                    throw new ModelFormatException("negative LONG_BINPUT argument", offset);
+                }
+
+                MemoPut(key, offset);
+                break;
+            }
+
+            case PickleOpcode.Memoize:
+                MemoPut(_memo.Count, offset);
+                break;
+            case PickleOpcode.Global:
+            {
+                string module = DecodeUtf8(_reader.ReadLine(MaxLine));
+                string name = DecodeUtf8(_reader.ReadLine(MaxLine));
+                Push(Import(module, name, "GLOBAL", offset), offset);
+                break;
+            }
+
+            case PickleOpcode.StackGlobal:
+            {
+                PValue name = Pop();
+                PValue module = Pop();
+                if (module.AsString is { } m && name.AsString is { } n && !module.IsPartial && !name.IsPartial)
+                {
+                    Push(Import(m, n, "STACK_GLOBAL", offset), offset);
+                }
+                else
+                {
+                    _handler.OnDynamicImport(module, name, offset);
+                    Push(PValue.Global("<dynamic>", "<dynamic>", offset), offset);
+                }
+
+                break;
+            }
+
+            case PickleOpcode.Inst:
+            {
+                string module = DecodeUtf8(_reader.ReadLine(MaxLine));
+                string name = DecodeUtf8(_reader.ReadLine(MaxLine));
+                List<PValue> args = PopMark();
+                PValue cls = Import(module, name, "INST", offset);
+                Push(Call(cls, PValue.Container(PValueKind.Tuple, args), "INST", offset), offset);
+                break;
+            }
+
+            case PickleOpcode.Obj:
+            {
+                List<PValue> items = PopMark();
+                if (items.Count == 0)
+                {
+                    throw new ModelFormatException("OBJ without a class", offset);
+                }
+
+                PValue cls = items[0];
+                Push(Call(cls, PValue.Container(PValueKind.Tuple, items.Skip(1)), "OBJ", offset), offset);
+                break;
+            }
+
+            case PickleOpcode.Reduce:
+            {
+                PValue args = Pop();
+                PValue callable = Pop();
+                Push(Call(callable, args, "REDUCE", offset), offset);
+                break;
+            }
+
+            case PickleOpcode.NewObj:
+            {
+                PValue args = Pop();
+                PValue cls = Pop();
+                var call = PValue.Call(cls, args, "NEWOBJ", offset);
+                _handler.OnInstantiate(call);
+                Push(call, offset);
+                break;
+            }
+
+            case PickleOpcode.NewObjEx:
+            {
+                Pop(); // kwargs
+                PValue args = Pop();
+                PValue cls = Pop();
+                var call = PValue.Call(cls, args, "NEWOBJ_EX", offset);
+                _handler.OnInstantiate(call);
+                Push(call, offset);
+                break;
+            }
+
+            case PickleOpcode.Build:
+            {
+                PValue state = Pop();
+                PValue target = Peek();
+
+                // joblib writes raw array bytes right after a wrapper's BUILD, outside any frame: check the
+                // frame at the opcode itself, before the handler moves past those bytes.
+                CheckFrame(offset);
+                _frameChecked = true;
+                _handler.OnBuild(target, state, offset, this);
+                break;
+            }
+
+            case PickleOpcode.Ext1:
+                Push(_handler.OnExtension(_reader.ReadByte(), offset), offset);
+                break;
+            case PickleOpcode.Ext2:
+                Push(_handler.OnExtension(_reader.ReadUInt16(), offset), offset);
+                break;
+            case PickleOpcode.Ext4:
+                Push(_handler.OnExtension(_reader.ReadInt32(), offset), offset);
+                break;
+            case PickleOpcode.PersId:
+            {
+                var pid = PValue.Str(DecodeLatin1(_reader.ReadLine(MaxLine)), offset + 1);
+                _handler.OnPersistentId(pid, offset);
+                Push(PValue.Persistent(pid, offset), offset);
+                break;
+            }
+
+            case PickleOpcode.BinPersId:
+            {
+                PValue pid = Pop();
+                _handler.OnPersistentId(pid, offset);
+                Push(PValue.Persistent(pid, offset), offset);
+                break;
+            }
+
+            case PickleOpcode.Proto:
+            {
+                int protocol = _reader.ReadByte();
+                _handler.OnProto(protocol, offset, _protoSeen);
+                _protoSeen = true;
+                if (protocol > 5)
+                {
+                    throw new ModelFormatException($"unsupported pickle protocol {protocol}", offset);
+                }
+
+                Protocol = protocol;
+                break;
+            }
+
+            case PickleOpcode.Frame:
+            {
+                long length = ReadLength64(offset);
+                long start = _reader.Position;
+
+                // A frame longer than the data is a truncation, found when an opcode reads past the end.
+                if (_frameEnd >= 0 && offset < _frameEnd)
+                {
+                    _handler.OnFrameViolation($"FRAME at {offset} opens inside the frame that ends at {_frameEnd}", offset);
+                }
+
+                _frameEnd = start + length;
+                break;
+            }
+
+            default:
+                throw new ModelFormatException($"invalid opcode 0x{(byte)op:x2}", offset);
+        }
+    }
+
+    /// <summary>Runs a complete pickle embedded at the reader's position (joblib object arrays) with a fresh stack and memo.</summary>
+    public PValue RunEmbedded()
+    {
+        var inner = new PickleMachine(_reader, _handler, _limits, _cancellationToken);
+        PValue result = inner.Run();
+        OpcodeCount += inner.OpcodeCount;
+        return result;
+    }
+
+    private PValue Import(string module, string name, string opcode, long offset)
+    {
+        (string m, string n) = PickleNames.Remap(module, name, Protocol);
+        var global = PValue.Global(m, n, offset);
+        _handler.OnImport(global, opcode, offset);
+        return global;
+    }
+
+    private PValue Call(PValue callable, PValue args, string opcode, long offset)
+    {
+        var call = PValue.Call(callable, args, opcode, offset);
+        return _handler.OnCall(call) ?? call;
+    }
+
+    private void AddItems(PValue target, IReadOnlyList<PValue> items, string opcode, long offset)
+    {
+        PValueKind natural = opcode switch
+        {
+            "APPEND" or "APPENDS" => PValueKind.List,
+            "ADDITEMS" => PValueKind.Set,
+            _ => PValueKind.Dict,
+        };
+        if (target.Kind == natural)
+        {
+            foreach (PValue item in items)
+            {
+                target.Add(item);
+            }
+        }
+        else
+        {
+            // CPython calls the object's own append/extend/__setitem__/add: code of whatever class it is.
+            _handler.OnMutate(target, opcode, offset);
+        }
+    }
+
+    private void ReadPayload(long length, PValueKind kind, bool latin1, long offset)
+    {
+        if (length < 0)
+        {
+            throw new ModelFormatException("negative length", offset);
+        }
+
+        long payloadOffset = _reader.Position;
+        if (_reader.Length is { } total && payloadOffset + length > total)
+        {
+            throw new ModelFormatException($"a {length:N0}-byte argument runs past the end of the data", offset);
+        }
+
+        if (length <= _limits.MaxPickleInlineBytes)
+        {
+            byte[] data = _reader.ReadBytes((int)length);
+            PValue value = kind == PValueKind.Bytes ? PValue.Bytes(data, payloadOffset)
+                : PValue.Str(latin1 ? Encoding.Latin1.GetString(data) : DecodeUtf8(data), payloadOffset);
+            PushConstant(value, offset);
+            return;
+        }
+
+        byte[] prefix = _reader.ReadBytes(PrefixSize);
+        _reader.Skip(length - PrefixSize, _cancellationToken);
+        PValue partial = kind == PValueKind.Bytes ? PValue.PartialBytes(prefix, length, payloadOffset)
+            : PValue.PartialStr(latin1 ? Encoding.Latin1.GetString(prefix) : DecodeUtf8(prefix), length, payloadOffset);
+        _handler.OnLargePayload(partial);
+        Push(partial, offset);
+    }
+
+    private void PushConstant(PValue value, long offset)
+    {
+        _handler.OnConstant(value);
+        Push(value, offset);
+    }
+
+    private long ReadLength64(long offset)
+    {
+        ulong length = _reader.ReadUInt64();
+        if (length > long.MaxValue)
+        {
+            throw new ModelFormatException($"length {length} is out of range", offset);
+        }
+
+        return (long)length;
+    }
+
+    private PValue ReadBinaryLong(int count, long offset)
+    {
+        if (count > MaxLine)
+        {
+            throw new ModelFormatException("LONG argument too large", offset);
+        }
+
+        byte[] data = _reader.ReadBytes(count);
+        if (count <= 8)
+        {
+            Span<byte> buffer = stackalloc byte[8];
+            byte fill = count > 0 && (data[^1] & 0x80) != 0 ? (byte)0xFF : (byte)0;
+            buffer.Fill(fill);
+            data.CopyTo(buffer);
+            return PValue.Int(BinaryPrimitives.ReadInt64LittleEndian(buffer));
+        }
+
+        return PValue.BigInt(new BigInteger(data, isUnsigned: false, isBigEndian: false).ToString(CultureInfo.InvariantCulture));
+    }
+
+    private PValue MemoGet(long key, long offset)
+    {
+        if (!_memo.TryGetValue(key, out PValue? value))
+        {
+            throw new ModelFormatException($"memo key {key} was never stored", offset);
+        }
+
+        return value;
+    }
+
+    private void MemoPut(long key, long offset)
+    {
+        if (_memo.Count >= _limits.MaxPickleMemoEntries && !_memo.ContainsKey(key))
+        {
+            throw new ScanLimitExceededException(nameof(ScanLimits.MaxPickleMemoEntries),
+                $"more than {_limits.MaxPickleMemoEntries:N0} memo entries", offset);
+        }
+
+        _memo[key] = Peek();
+    }
+
+    private void Push(PValue value, long offset)
+    {
+        _stack.Add(value);
+        CheckStack(offset);
+    }
+
+    private void CheckStack(long offset)
+    {
+        if (_stack.Count + _marks.Count > _limits.MaxPickleStackDepth)
+        {
+            throw new ScanLimitExceededException(nameof(ScanLimits.MaxPickleStackDepth),
+                $"more than {_limits.MaxPickleStackDepth:N0} stack entries", offset);
+        }
+    }
+
+    private PValue Pop()
+    {
+        if (_stack.Count <= Fence)
+        {
+            throw new ModelFormatException("stack underflow", _reader.Position - 1);
+        }
+
+        PValue value = _stack[^1];
+        _stack.RemoveAt(_stack.Count - 1);
+        return value;
+    }
+
+    private PValue Peek()
+    {
+        if (_stack.Count <= Fence)
+        {
+            throw new ModelFormatException("stack underflow", _reader.Position - 1);
+        }
+
+        return _stack[^1];
+    }
+
+    private List<PValue> PopMark()
+    {
+        if (_marks.Count == 0)
+        {
+            throw new ModelFormatException("MARK expected but not found", _reader.Position - 1);
+        }
+
+        int mark = _marks[^1];
+        _marks.RemoveAt(_marks.Count - 1);
+        List<PValue> items = _stack.GetRange(mark, _stack.Count - mark);
+        _stack.RemoveRange(mark, _stack.Count - mark);
+        return items;
+    }
+}

@@ -1,0 +1,196 @@
+using System.Buffers.Binary;
+
+namespace ModelAudit.Engine.Formats.Pickle;
+
+/// <summary>
+/// Buffered forward reader for the pickle VM. Large arguments are skipped by seek when the stream allows it,
+/// so a 1 GiB BINBYTES8 costs a seek, not a read. Throws <see cref="EndOfStreamException"/> at a truncation.
+/// </summary>
+internal sealed class PickleReader
+{
+    private readonly Stream _stream;
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private long _bufferStart;
+    private int _length;
+    private int _pos;
+
+    public PickleReader(Stream stream)
+    {
+        _stream = stream;
+        _bufferStart = stream.CanSeek ? stream.Position : 0;
+    }
+
+    /// <summary>Offset of the next byte, relative to the start of the stream.</summary>
+    public long Position => _bufferStart + _pos;
+
+    /// <summary>Total length when the stream can tell it.</summary>
+    public long? Length => _stream.CanSeek ? _stream.Length : null;
+
+    public bool CanSeek => _stream.CanSeek;
+
+    /// <summary>The underlying stream (for windows over skipped payloads).</summary>
+    public Stream BaseStream => _stream;
+
+    /// <summary>True when no byte is left.</summary>
+    public bool AtEnd => _pos >= _length && !Fill();
+
+    public int PeekByte() => _pos < _length || Fill() ? _buffer[_pos] : -1;
+
+    public byte ReadByte()
+    {
+        if (_pos >= _length && !Fill())
+        {
+            throw new EndOfStreamException();
+        }
+
+        return _buffer[_pos++];
+    }
+
+    public ushort ReadUInt16()
+    {
+        Span<byte> b = stackalloc byte[2];
+        ReadExactly(b);
+        return BinaryPrimitives.ReadUInt16LittleEndian(b);
+    }
+
+    public uint ReadUInt32()
+    {
+        Span<byte> b = stackalloc byte[4];
+        ReadExactly(b);
+        return BinaryPrimitives.ReadUInt32LittleEndian(b);
+    }
+
+    public int ReadInt32()
+    {
+        Span<byte> b = stackalloc byte[4];
+        ReadExactly(b);
+        return BinaryPrimitives.ReadInt32LittleEndian(b);
+    }
+
+    public ulong ReadUInt64()
+    {
+        Span<byte> b = stackalloc byte[8];
+        ReadExactly(b);
+        return BinaryPrimitives.ReadUInt64LittleEndian(b);
+    }
+
+    public double ReadDoubleBigEndian()
+    {
+        Span<byte> b = stackalloc byte[8];
+        ReadExactly(b);
+        return BinaryPrimitives.ReadDoubleBigEndian(b);
+    }
+
+    public void ReadExactly(Span<byte> destination)
+    {
+        int done = 0;
+        while (done < destination.Length)
+        {
+            if (_pos >= _length && !Fill())
+            {
+                throw new EndOfStreamException();
+            }
+
+            int n = Math.Min(destination.Length - done, _length - _pos);
+            _buffer.AsSpan(_pos, n).CopyTo(destination[done..]);
+            _pos += n;
+            done += n;
+        }
+    }
+
+    public byte[] ReadBytes(int count)
+    {
+        if (Length is { } total && Position + count > total)
+        {
+            throw new EndOfStreamException();
+        }
+
+        byte[] data = new byte[count];
+        ReadExactly(data);
+        return data;
+    }
+
+    /// <summary>Reads up to and including '\n'; returns the line without it. Longer than <paramref name="max"/> is malformed.</summary>
+    public byte[] ReadLine(int max)
+    {
+        var line = new List<byte>(32);
+        while (true)
+        {
+            byte b = ReadByte();
+            if (b == (byte)'\n')
+            {
+                return line.ToArray();
+            }
+
+            if (line.Count >= max)
+            {
+                throw new ModelFormatException($"text argument longer than {max} bytes", Position);
+            }
+
+            line.Add(b);
+        }
+    }
+
+    /// <summary>Skips <paramref name="count"/> bytes; by seek when possible. Throws at a truncation.</summary>
+    public void Skip(long count, CancellationToken cancellationToken)
+    {
+        long inBuffer = _length - _pos;
+        if (count <= inBuffer)
+        {
+            _pos += (int)count;
+            return;
+        }
+
+        long rest = count - inBuffer;
+        long after = _bufferStart + _length + rest;
+        if (_stream.CanSeek)
+        {
+            if (after > _stream.Length)
+            {
+                throw new EndOfStreamException();
+            }
+
+            _stream.Seek(after, SeekOrigin.Begin);
+        }
+        else
+        {
+            while (rest > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int n = _stream.Read(_buffer, 0, (int)Math.Min(_buffer.Length, rest));
+                if (n == 0)
+                {
+                    throw new EndOfStreamException();
+                }
+
+                rest -= n;
+            }
+        }
+
+        _bufferStart = after;
+        _length = 0;
+        _pos = 0;
+    }
+
+    private bool Fill()
+    {
+        _bufferStart += _length;
+
+        // A nested scan may have moved a shared seekable stream; resume where this reader left off.
+        if (_stream.CanSeek && _stream.Position != _bufferStart)
+        {
+            _stream.Position = _bufferStart;
+        }
+
+        _pos = 0;
+        _length = 0;
+        int n = _stream.Read(_buffer, 0, _buffer.Length);
+        if (n <= 0)
+        {
+            return false;
+        }
+
+        _length = n;
+        return true;
+    }
+}

@@ -1,0 +1,76 @@
+using ModelAudit.Engine.Scanning;
+
+namespace ModelAudit.Engine.Formats.Pickle;
+
+/// <summary>
+/// Decides whether bytes are a pickle by running the symbolic VM over them: magic bytes alone cannot tell a
+/// protocol-0 pickle (plain text) from other text, and the VM's stack discipline rejects random data quickly.
+/// </summary>
+internal static class PickleSniffer
+{
+    private static readonly ScanLimits s_sniffLimits = new()
+    {
+        MaxPickleOpcodes = 100_000,
+        MaxPickleStackDepth = 100_000,
+        MaxPickleMemoEntries = 100_000,
+        MaxPickleInlineBytes = 1 << 16,
+    };
+
+    /// <summary>
+    /// True when <paramref name="data"/> (a whole payload, or the head of one when <paramref name="length"/> is longer
+    /// or unknown) starts a pickle. A stream that breaks after a convincing start still counts: a truncated or
+    /// corrupted malicious pickle has run its payload before the loader fails.
+    /// </summary>
+    public static bool LooksLikePickle(ReadOnlySpan<byte> data, long? length, int minimumOpcodes = 3)
+    {
+        if (data.Length < 2 || !IsStartOpcode(data))
+        {
+            return false;
+        }
+
+        bool binary = data[0] == (byte)PickleOpcode.Proto;
+        var (stopped, completed, sawImport) = Run(data.ToArray());
+        if (stopped)
+        {
+            return completed >= 1 && (binary || completed >= 2);
+        }
+
+        return binary ? completed >= minimumOpcodes : (completed >= 4 && sawImport) || completed >= 16;
+    }
+
+    /// <summary>True when <paramref name="data"/> is a whole pickle, run to STOP: strict, for payloads inside other data.</summary>
+    public static bool IsCompletePickle(byte[] data)
+    {
+        if (data.Length < 4 || !IsStartOpcode(data))
+        {
+            return false;
+        }
+
+        var (stopped, completed, sawImport) = Run(data);
+        return stopped && completed >= 3 && (data[0] == (byte)PickleOpcode.Proto || sawImport);
+    }
+
+    private static bool IsStartOpcode(ReadOnlySpan<byte> data) => data[0] switch
+    {
+        0x80 => data[1] <= 5,
+        (byte)'(' or (byte)']' or (byte)'}' or (byte)')' or (byte)'c' or (byte)'N' or (byte)'I' or (byte)'L' or (byte)'F'
+            or (byte)'S' or (byte)'V' or (byte)'U' or (byte)'T' or (byte)'X' or (byte)'J' or (byte)'K' or (byte)'M'
+            or (byte)'G' or (byte)'P' => true,
+        _ => false,
+    };
+
+    private static (bool Stopped, long Completed, bool SawImport) Run(byte[] data)
+    {
+        var handler = new SniffHandler();
+        var machine = new PickleMachine(new PickleReader(new MemoryStream(data, writable: false)), handler, s_sniffLimits, CancellationToken.None);
+        try
+        {
+            machine.Run();
+            return (true, machine.OpcodeCount, handler.SawImport);
+        }
+        catch (Exception ex) when (ex is ModelFormatException or ScanLimitExceededException or EndOfStreamException)
+        {
+            return (false, Math.Max(0, machine.OpcodeCount - 1), handler.SawImport);
+        }
+    }
+}

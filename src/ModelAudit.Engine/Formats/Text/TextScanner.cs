@@ -1,0 +1,60 @@
+using System.Text;
+using ModelAudit.Engine.Detection;
+using ModelAudit.Engine.Rules;
+using ModelAudit.Engine.Scanning;
+
+namespace ModelAudit.Engine.Formats.Text;
+
+/// <summary>
+/// JSON, YAML and other text: read in bounded chunks and handed to the analyzers. Inside archives, scripts
+/// (a shebang line, or a script file name) are reported, since model archives should not carry code.
+/// </summary>
+internal sealed class TextScanner : IFormatScanner
+{
+    private const int ChunkChars = 1 << 20;
+    private const int Overlap = 256;
+    private static readonly string[] s_scriptExtensions = { ".py", ".sh", ".bash", ".ps1", ".bat", ".cmd", ".js", ".vbs", ".pl", ".rb" };
+
+    public string Name => "Text";
+
+    public IReadOnlyList<ModelFormat> Formats { get; } = new[] { ModelFormat.Json, ModelFormat.Yaml, ModelFormat.Text };
+
+    public void Scan(ScanInput input, ScanContext context)
+    {
+        if (context.Depth > 0 && IsScript(input))
+        {
+            if (context.InTorchScript)
+            {
+                return; // TorchScript code/ is reported once for the archive (MA1019).
+            }
+
+            context.Report(RuleIds.ArchiveExecutableMember, $"The archive carries a script, '{input.Name}'.", 0, input.Name);
+        }
+
+        using var reader = new StreamReader(input.Stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+        char[] buffer = new char[ChunkChars + Overlap];
+        int carried = 0;
+        long offset = 0;
+        while (true)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            int read = reader.ReadBlock(buffer, carried, ChunkChars);
+            if (read == 0)
+            {
+                break;
+            }
+
+            int total = carried + read;
+            context.AnalyzeText(new string(buffer, 0, total), $"text of '{input.Name}'", offset);
+
+            // Keep a tail so a secret split across two chunks is still seen whole.
+            carried = Math.Min(Overlap, total);
+            Array.Copy(buffer, total - carried, buffer, 0, carried);
+            offset += read;
+        }
+    }
+
+    private static bool IsScript(ScanInput input) =>
+        input.Head.AsSpan().StartsWith("#!"u8)
+        || s_scriptExtensions.Contains(Path.GetExtension(input.Name), StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,84 @@
+using ModelAudit.Engine.Rules;
+using ModelAudit.Engine.Scanning;
+
+namespace ModelAudit.Engine.IO;
+
+/// <summary>
+/// Wraps a decompressing stream: counts expanded bytes against the file's budget and stops a decompression bomb
+/// (expansion beyond the ratio once past a floor) with a finding and a limit exception, before it costs more.
+/// </summary>
+internal sealed class ExpansionGuardStream : Stream
+{
+    // Below this many expanded bytes the ratio is not judged: benign compressed zeros reach high ratios too.
+    private const long RatioFloor = 256L << 20;
+
+    private readonly Stream _inner;
+    private readonly long _compressedSize;
+    private readonly ScanContext _context;
+    private readonly string _what;
+    private long _expanded;
+
+    public ExpansionGuardStream(Stream inner, long compressedSize, ScanContext context, string what)
+    {
+        _inner = inner;
+        _compressedSize = Math.Max(1, compressedSize);
+        _context = context;
+        _what = what;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => _expanded;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int read = _inner.Read(buffer);
+        _expanded += read;
+        if (!_context.TryAddExpanded(read))
+        {
+            _context.Report(RuleIds.DecompressionBomb, $"{_what} expands past the {_context.Limits.MaxExpandedBytes:N0}-byte budget for this file.", null, _what);
+            throw new ScanLimitExceededException(nameof(ScanLimits.MaxExpandedBytes), $"{_what}: expanded-bytes budget spent");
+        }
+
+        if (_expanded > RatioFloor && _expanded > _compressedSize * _context.Limits.MaxCompressionRatio)
+        {
+            _context.Report(RuleIds.DecompressionBomb,
+                $"{_what} expands more than {_context.Limits.MaxCompressionRatio:N0}× ({_compressedSize:N0} compressed bytes gave {_expanded:N0} and counting).", null, _what);
+            throw new ScanLimitExceededException(nameof(ScanLimits.MaxCompressionRatio), $"{_what}: compression ratio over the limit");
+        }
+
+        return read;
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

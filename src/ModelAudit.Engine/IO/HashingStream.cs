@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+
+namespace ModelAudit.Engine.IO;
+
+/// <summary>
+/// Computes SHA-256 of a seekable stream in the same pass the scanners read it. Bytes are hashed in file order;
+/// when a scanner seeks past bytes not yet hashed, they are read once to catch up, so the hash costs one
+/// sequential read of the file however the scanner moves through it.
+/// </summary>
+internal sealed class HashingStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly byte[] _catchUp = new byte[1 << 20];
+    private long _hashed;
+
+    public HashingStream(Stream inner)
+    {
+        if (!inner.CanSeek)
+        {
+            throw new ArgumentException("HashingStream needs a seekable stream.", nameof(inner));
+        }
+
+        _inner = inner;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _inner.Length;
+
+    public override long Position
+    {
+        get => _inner.Position;
+        set => _inner.Position = value;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        long start = _inner.Position;
+        if (start > _hashed)
+        {
+            CatchUpTo(start);
+        }
+
+        int read = _inner.Read(buffer);
+        long end = start + read;
+        if (end > _hashed)
+        {
+            int skip = (int)(_hashed - start);
+            _sha.AppendData(buffer.Slice(skip, read - skip));
+            _hashed = end;
+        }
+
+        return read;
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => _inner.Seek(offset, origin);
+
+    /// <summary>Hashes whatever the scanners did not read and returns the lower-case hex digest.</summary>
+    public string Finish(CancellationToken cancellationToken)
+    {
+        long saved = _inner.Position;
+        CatchUpTo(_inner.Length, cancellationToken);
+        _inner.Position = saved;
+        return Convert.ToHexString(_sha.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    private void CatchUpTo(long target, CancellationToken cancellationToken = default)
+    {
+        long saved = _inner.Position;
+        _inner.Position = _hashed;
+        while (_hashed < target)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int want = (int)Math.Min(_catchUp.Length, target - _hashed);
+            int read = _inner.Read(_catchUp, 0, want);
+            if (read == 0)
+            {
+                break;
+            }
+
+            _sha.AppendData(_catchUp, 0, read);
+            _hashed += read;
+        }
+
+        _inner.Position = saved;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _sha.Dispose();
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

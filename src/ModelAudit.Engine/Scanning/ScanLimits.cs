@@ -1,0 +1,38 @@
+namespace ModelAudit.Engine.Scanning;
+
+/// <summary>
+/// Budgets that keep every scan bounded in time and memory. Hitting one produces a 9xxx finding and
+/// Inconclusive coverage for that file — never a Clean verdict and never a false "malicious".
+/// </summary>
+public sealed record ScanLimits
+{
+    /// <summary>Opcodes executed per pickle stream (a 25 MB opcode-dense pickle has about 10 M).</summary>
+    public long MaxPickleOpcodes { get; init; } = 200_000_000;
+
+    /// <summary>Live pickle stack entries (values plus marks).</summary>
+    public int MaxPickleStackDepth { get; init; } = 1_000_000;
+
+    /// <summary>Memo entries per pickle stream.</summary>
+    public int MaxPickleMemoEntries { get; init; } = 4_000_000;
+
+    /// <summary>Largest string or bytes argument kept in memory; longer ones are skipped by seek after a prefix sniff.</summary>
+    public int MaxPickleInlineBytes { get; init; } = 1 << 20;
+
+    /// <summary>Recursion into nested pickles (bytes arguments, base64, hex) and containers.</summary>
+    public int MaxNestingDepth { get; init; } = 8;
+
+    /// <summary>Entries read from one archive.</summary>
+    public int MaxArchiveEntries { get; init; } = 100_000;
+
+    /// <summary>Bytes expanded from compressed members and wrappers, per top-level file.</summary>
+    public long MaxExpandedBytes { get; init; } = 64L << 30;
+
+    /// <summary>Expanded-to-compressed ratio above which a member is treated as a decompression bomb.</summary>
+    public double MaxCompressionRatio { get; init; } = 1000;
+
+    /// <summary>Largest JSON header (SafeTensors) or metadata block parsed.</summary>
+    public int MaxHeaderBytes { get; init; } = 100 << 20;
+
+    /// <summary>Findings kept per file before the rest are summarised.</summary>
+    public int MaxFindingsPerFile { get; init; } = 1000;
+}

@@ -1,0 +1,29 @@
+namespace ModelAudit.Engine.Scanning;
+
+/// <summary>Options for one invocation of the engine.</summary>
+public sealed record ScanOptions
+{
+    /// <summary>Descend into sub-folders of folder targets.</summary>
+    public bool Recurse { get; init; }
+
+    /// <summary>File-name wildcard patterns to keep (empty: all files).</summary>
+    public IReadOnlyList<string> Include { get; init; } = Array.Empty<string>();
+
+    /// <summary>File-name wildcard patterns to leave out.</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = Array.Empty<string>();
+
+    /// <summary>Files larger than this are not scanned (reported Inconclusive); null for no limit.</summary>
+    public long? MaxFileSize { get; init; }
+
+    /// <summary>Per-file time budget; null for none.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Skip the SHA-256 pass, so skip-by-seek formats read only the bytes they need.</summary>
+    public bool SkipHash { get; init; }
+
+    /// <summary>Findings below this severity are dropped from results.</summary>
+    public Severity MinimumSeverity { get; init; } = Severity.Info;
+
+    /// <summary>Budgets for parsers and containers.</summary>
+    public ScanLimits Limits { get; init; } = new();
+}

@@ -1,0 +1,67 @@
+namespace ModelAudit;
+
+/// <summary>The result of scanning one top-level file: its format, hash, outcome and findings.</summary>
+public sealed class ModelScanResult
+{
+    /// <summary>Creates a result. Made by the engine.</summary>
+    public ModelScanResult(
+        string path,
+        string format,
+        long size,
+        string? sha256,
+        ScanOutcome outcome,
+        IReadOnlyList<ModelFinding> findings,
+        TimeSpan duration,
+        IReadOnlyList<string> errors)
+    {
+        Path = path;
+        Format = format;
+        Size = size;
+        Sha256 = sha256;
+        Outcome = outcome;
+        Findings = findings;
+        Duration = duration;
+        Errors = errors;
+    }
+
+    /// <summary>The file (or URI) scanned.</summary>
+    public string Path { get; }
+
+    /// <summary>The format detected from content, e.g. <c>Pickle</c>, <c>PyTorchZip</c>, <c>SafeTensors</c>.</summary>
+    public string Format { get; }
+
+    /// <summary>Size in bytes.</summary>
+    public long Size { get; }
+
+    /// <summary>Lower-case hex SHA-256 of the file; null with <c>-SkipHash</c> or when unreadable.</summary>
+    public string? Sha256 { get; }
+
+    /// <summary>Clean, Issues, Inconclusive or Error.</summary>
+    public ScanOutcome Outcome { get; }
+
+    /// <summary>Findings in a deterministic order (by offset within each member, as scanned).</summary>
+    public IReadOnlyList<ModelFinding> Findings { get; }
+
+    /// <summary>Wall-clock time spent on this file.</summary>
+    public TimeSpan Duration { get; }
+
+    /// <summary>Errors that stopped part or all of the scan (unreadable file, cancelled, timed out).</summary>
+    public IReadOnlyList<string> Errors { get; }
+
+    /// <summary>Number of Critical findings.</summary>
+    public int CriticalCount => Count(Severity.Critical);
+
+    /// <summary>Number of Warning findings.</summary>
+    public int WarningCount => Count(Severity.Warning);
+
+    /// <summary>Number of Info findings.</summary>
+    public int InfoCount => Count(Severity.Info);
+
+    /// <summary>The highest severity found, or null when there are no findings.</summary>
+    public Severity? MaxSeverity => Findings.Count == 0 ? null : Findings.Max(f => f.Severity);
+
+    private int Count(Severity severity) => Findings.Count(f => f.Severity == severity);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Outcome} {Format} {Path}";
+}

@@ -1,0 +1,70 @@
+using ModelAudit.Engine.Scanning;
+using ModelAudit.Engine.Sources;
+
+namespace ModelAudit.Commands;
+
+/// <summary>
+/// The cmdlets' only door into the engine. Kept out of cmdlet signatures so PowerShell can reflect over the
+/// cmdlets before the engine's load context is asked for anything.
+/// </summary>
+internal sealed class ScanRunner
+{
+    private readonly ScanEngine _engine;
+    private readonly List<ScanItem> _items = new();
+    private readonly List<int> _inputOf = new();
+
+    public ScanRunner(ScanSettings settings)
+    {
+        _engine = new ScanEngine(new ScanOptions
+        {
+            Recurse = settings.Recurse,
+            Include = settings.Include,
+            Exclude = settings.Exclude,
+            MaxFileSize = settings.MaxFileSize,
+            Timeout = settings.TimeoutSec > 0 ? TimeSpan.FromSeconds(settings.TimeoutSec) : null,
+            SkipHash = settings.SkipHash,
+            MinimumSeverity = settings.MinimumSeverity,
+        });
+    }
+
+    public int Count => _items.Count;
+
+    /// <summary>Adds the files under a file-system path; skipped links and unreadable folders go to <paramref name="skipped"/>.</summary>
+    public void Add(string path, int input, Action<string, string, bool> skipped)
+    {
+        foreach (ScanItem item in LocalFileSource.Enumerate(path, _engine.Options,
+            e => skipped(e.Path, e.Message, e.Kind == SourceEventKind.Unreadable)))
+        {
+            _items.Add(item);
+            _inputOf.Add(input);
+        }
+    }
+
+    /// <summary>Scans everything added, in parallel, yielding (result, input index) in the order added.</summary>
+    public IEnumerable<(ModelScanResult Result, int Input)> Run(int throttle, Action<int, int, string> progress, CancellationToken cancellationToken)
+    {
+        using var scan = new ParallelScan(_engine, _items, throttle, cancellationToken);
+        for (int i = 0; i < _items.Count; i++)
+        {
+            progress(i, _items.Count, _items[i].Path);
+            yield return (scan.Take(i, cancellationToken), _inputOf[i]);
+        }
+    }
+
+    public static int ExitCodeFor(IReadOnlyCollection<ModelScanResult> results, bool hadErrors) => ExitCode.For(results, hadErrors);
+
+    public static IReadOnlyList<ModelRule> Rules => Engine.ModelAuditCatalog.Rules;
+
+    public static IReadOnlyList<ModelScannerInfo> Scanners => Engine.ModelAuditCatalog.Scanners;
+
+    public IEnumerable<PickleTraceEntry> Trace(CancellationToken cancellationToken)
+    {
+        foreach (ScanItem item in _items)
+        {
+            foreach (PickleTraceEntry entry in Engine.ModelAuditCatalog.TracePickles(item, _engine.Options, cancellationToken))
+            {
+                yield return entry;
+            }
+        }
+    }
+}
