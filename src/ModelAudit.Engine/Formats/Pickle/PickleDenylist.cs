@@ -61,7 +61,7 @@ internal static class PickleDenylist
             "uuid._arp_getnode", "uuid._lanscan_getnode", "uuid._netstat_getnode", "uuid._ipconfig_getnode",
             "platform._syscmd_ver", "platform._syscmd_file", "platform.popen", "platform._syscmd_uname",
             "builtins.eval", "builtins.exec", "builtins.execfile", "builtins.breakpoint", "builtins.help",
-            "builtins.map", "builtins.filter", "builtins.apply", "functools.reduce", "itertools.starmap",
+            "builtins.map", "builtins.filter", "builtins.apply", "builtins.reduce", "functools.reduce", "itertools.starmap",
             "typing.get_type_hints", "typing._eval_type", "typing.ForwardRef",
             "numpy.testing", "numpy.f2py", "numpy.distutils", "numpy.ctypeslib",
             "torch.utils.collect_env", "torch.utils.bottleneck", "torch._dynamo", "torch.fx",
@@ -96,7 +96,7 @@ internal static class PickleDenylist
             "builtins.code");
 
         Add(DangerKind.ExtensionRegistry,
-            "copyreg.add_extension", "copyreg._extension_registry", "copyreg._inverted_registry",
+            "copyreg.add_extension", "copyreg._extension_registry", "copyreg._inverted_registry", "copy_reg",
             "copyreg._extension_cache", "copyreg.remove_extension", "copyreg.pickle", "copyreg.dispatch_table");
 
         Add(DangerKind.ScannerTampering,
@@ -113,11 +113,14 @@ internal static class PickleDenylist
         Add(DangerKind.Network,
             "socket", "ssl", "http", "urllib", "requests", "aiohttp", "httpx", "urllib3", "ftplib", "smtplib", "poplib",
             "imaplib", "nntplib", "telnetlib", "xmlrpc", "socketserver", "selectors", "select", "paramiko", "dns",
-            "boto3", "botocore", "huggingface_hub", "smtpd", "asynchat", "asyncore", "wsgiref", "email.mime");
+            "boto3", "botocore", "huggingface_hub", "smtpd", "asynchat", "asyncore", "wsgiref", "email.mime",
+            // Python 2 names: remapped by the unpickler below protocol 3, listed as themselves for any protocol.
+            "urllib2", "httplib", "BaseHTTPServer", "SimpleHTTPServer", "CGIHTTPServer", "SocketServer", "xmlrpclib",
+            "SimpleXMLRPCServer", "DocXMLRPCServer");
 
         Add(DangerKind.Process,
             "sys", "threading", "_thread", "signal", "resource", "faulthandler", "winreg", "msvcrt", "syslog",
-            "platform", "getpass", "pwd", "grp", "builtins.exit", "builtins.quit", "builtins.input",
+            "platform", "getpass", "pwd", "grp", "thread", "dummy_thread", "builtins.exit", "builtins.quit", "builtins.input",
             "builtins.raw_input", "concurrent.futures", "sched", "tracemalloc", "sysconfig", "ctypes.util");
 
         return d;
