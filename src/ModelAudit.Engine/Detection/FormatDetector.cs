@@ -42,7 +42,8 @@ internal static class FormatDetector
             }
         }
 
-        if (PickleSniffer.LooksLikePickle(head, length))
+        // PROTO and one more valid opcode: a pickle broken right after its start is still a pickle to report.
+        if (PickleSniffer.LooksLikePickle(head, length, minimumOpcodes: 2))
         {
             return ModelFormat.Pickle;
         }

@@ -77,6 +77,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
                 case CallableClass.Dangerous:
                     ReportDangerous(record, call.Offset, $"{rendered} is called by {call.Opcode}", rendered);
                     InspectDangerousArguments(record.Verdict.Danger!.Value, call);
+                    RegisterExtension(callable, call.Args!);
                     return null;
                 default:
                     record.Reported = true;
@@ -290,6 +291,16 @@ internal sealed partial class PickleAnalysis : IPickleHandler
                 return null;
             default:
                 return null;
+        }
+    }
+
+    // copyreg.add_extension(module, name, code): later EXT opcodes with that code import module.name.
+    private void RegisterExtension(PValue callable, PValue args)
+    {
+        if (PickleNames.Canonical(callable.Module!) is "copyreg" or "copy_reg" && callable.Name == "add_extension"
+            && args.Item(0)?.AsString is { } module && args.Item(1)?.AsString is { } name && args.Item(2)?.AsLong is { } code)
+        {
+            _extensions[code] = (module, name);
         }
     }
 
