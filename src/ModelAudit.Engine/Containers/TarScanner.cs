@@ -1,14 +1,12 @@
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
-using SharpCompress.Readers;
-using SharpCompress.Readers.Tar;
 
 namespace ModelAudit.Engine.Containers;
 
 /// <summary>
-/// Tar (ustar, pax, gnu, v7) read forward-only with SharpCompress: every member is dispatched by content as a
-/// stream; traversal and escaping links are findings. PyTorch's legacy tar checkpoints are recognised by their members.
+/// Tar (v7, ustar, GNU, pax), read forward-only: every member is dispatched by content as a stream; traversal and
+/// escaping links are findings. PyTorch's legacy tar checkpoints are recognised by their member names.
 /// </summary>
 internal sealed class TarScanner : IFormatScanner
 {
@@ -20,45 +18,39 @@ internal sealed class TarScanner : IFormatScanner
 
     public void Scan(ScanInput input, ScanContext context)
     {
-        using IReader reader = TarReader.OpenReader(input.Stream, new ReaderOptions { LeaveStreamOpen = true });
+        var reader = new TarReader(input.Stream);
         int entries = 0;
-        while (reader.MoveToNextEntry())
+        while (reader.Next(context.CancellationToken) is { } entry)
         {
-            context.CancellationToken.ThrowIfCancellationRequested();
             if (++entries > context.Limits.MaxArchiveEntries)
             {
                 throw new ScanLimitExceededException(nameof(ScanLimits.MaxArchiveEntries), $"more than {context.Limits.MaxArchiveEntries:N0} tar entries");
             }
 
-            var entry = reader.Entry;
-            string name = entry.Key ?? "";
-            if (s_legacyTorchMembers.Contains(name))
+            if (s_legacyTorchMembers.Contains(entry.Name))
             {
                 context.SetFormat(ModelFormat.PyTorchLegacyTar);
             }
 
-            if (ArchivePaths.Escape(name) is { } escape)
+            if (ArchivePaths.Escape(entry.Name) is { } escape)
             {
-                context.Report(RuleIds.ArchivePathTraversal, $"Entry '{name}' escapes the extraction root: {escape}.", null, name);
+                context.Report(RuleIds.ArchivePathTraversal, $"Entry '{entry.Name}' escapes the extraction root: {escape}.", entry.DataOffset, entry.Name);
             }
 
-            if (!string.IsNullOrEmpty(entry.LinkTarget))
+            if (entry.LinkTarget is { Length: > 0 } target)
             {
-                if (ArchivePaths.LinkEscape(name, entry.LinkTarget) is { } why)
+                if (ArchivePaths.LinkEscape(entry.Name, target) is { } why)
                 {
-                    context.Report(RuleIds.ArchiveLinkEscape, $"Link '{name}' {why}.", null, entry.LinkTarget);
+                    context.Report(RuleIds.ArchiveLinkEscape, $"{(entry.Type == '1' ? "Hard" : "Symbolic")} link '{entry.Name}' {why}.", entry.DataOffset, target);
                 }
 
                 continue;
             }
 
-            if (entry.IsDirectory)
+            if (entry.IsRegularFile && !entry.IsDirectory)
             {
-                continue;
+                context.ScanChild(entry.Name, reader.OpenData(entry), entry.Size);
             }
-
-            using Stream data = reader.OpenEntryStream();
-            context.ScanChild(name, data, entry.Size);
         }
     }
 }

@@ -124,6 +124,14 @@ internal sealed partial class ZipScanner : IFormatScanner
             context.Report(RuleIds.ArchiveHiddenEntry, $"Entry '{entry.Name}' sets the 'patched data' flag (0x20) that strict readers reject.", entry.LocalHeaderOffset, entry.Name);
         }
 
+        if (entry.Method != 0 && entry.UncompressedSize > context.Limits.CompressionRatioFloor
+            && entry.UncompressedSize > entry.CompressedSize * context.Limits.MaxCompressionRatio)
+        {
+            context.Report(RuleIds.DecompressionBomb,
+                $"Entry '{entry.Name}' declares {entry.UncompressedSize:N0} bytes from {entry.CompressedSize:N0} compressed: a decompression bomb. It is expanded only as far as the scan needs, under the budget.",
+                entry.LocalHeaderOffset, entry.Name);
+        }
+
         if (entry.IsSymlink)
         {
             string target = ReadSmallText(OpenData(stream, entry, dataOffset, context), 4096);

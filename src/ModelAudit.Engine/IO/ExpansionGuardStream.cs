@@ -9,9 +9,6 @@ namespace ModelAudit.Engine.IO;
 /// </summary>
 internal sealed class ExpansionGuardStream : Stream
 {
-    // Below this many expanded bytes the ratio is not judged: benign compressed zeros reach high ratios too.
-    private const long RatioFloor = 256L << 20;
-
     private readonly Stream _inner;
     private readonly long _compressedSize;
     private readonly ScanContext _context;
@@ -52,7 +49,7 @@ internal sealed class ExpansionGuardStream : Stream
             throw new ScanLimitExceededException(nameof(ScanLimits.MaxExpandedBytes), $"{_what}: expanded-bytes budget spent");
         }
 
-        if (_expanded > RatioFloor && _expanded > _compressedSize * _context.Limits.MaxCompressionRatio)
+        if (_expanded > _context.Limits.CompressionRatioFloor && _expanded > _compressedSize * _context.Limits.MaxCompressionRatio)
         {
             _context.Report(RuleIds.DecompressionBomb,
                 $"{_what} expands more than {_context.Limits.MaxCompressionRatio:N0}× ({_compressedSize:N0} compressed bytes gave {_expanded:N0} and counting).", null, _what);

@@ -30,6 +30,9 @@ public sealed record ScanLimits
     /// <summary>Expanded-to-compressed ratio above which a member is treated as a decompression bomb.</summary>
     public double MaxCompressionRatio { get; init; } = 1000;
 
+    /// <summary>Expanded bytes below which the compression ratio is not judged (benign compressed zeros reach high ratios too).</summary>
+    public long CompressionRatioFloor { get; init; } = 256L << 20;
+
     /// <summary>Largest JSON header (SafeTensors) or metadata block parsed.</summary>
     public int MaxHeaderBytes { get; init; } = 100 << 20;
 

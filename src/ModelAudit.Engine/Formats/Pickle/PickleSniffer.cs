@@ -29,7 +29,8 @@ internal static class PickleSniffer
         }
 
         bool binary = data[0] == (byte)PickleOpcode.Proto;
-        var (stopped, completed, sawImport) = Run(data.ToArray());
+        bool whole = length is { } total && total <= data.Length;
+        var (stopped, completed, sawImport) = Run(data.ToArray(), whole);
         if (stopped)
         {
             return completed >= 1 && (binary || completed >= 2);
@@ -46,7 +47,7 @@ internal static class PickleSniffer
             return false;
         }
 
-        var (stopped, completed, sawImport) = Run(data);
+        var (stopped, completed, sawImport) = Run(data, whole: true);
         return stopped && completed >= 3 && (data[0] == (byte)PickleOpcode.Proto || sawImport);
     }
 
@@ -59,16 +60,23 @@ internal static class PickleSniffer
         _ => false,
     };
 
-    private static (bool Stopped, long Completed, bool SawImport) Run(byte[] data)
+    // A head of a longer payload is read forward-only, so an argument running past the head is an end of data
+    // (the opcode counts as plausible) rather than a length error.
+    private static (bool Stopped, long Completed, bool SawImport) Run(byte[] data, bool whole)
     {
         var handler = new SniffHandler();
-        var machine = new PickleMachine(new PickleReader(new MemoryStream(data, writable: false)), handler, s_sniffLimits, CancellationToken.None);
+        Stream stream = new MemoryStream(data, writable: false);
+        var machine = new PickleMachine(new PickleReader(whole ? stream : new IO.LeaveOpenStream(stream)), handler, s_sniffLimits, CancellationToken.None);
         try
         {
             machine.Run();
             return (true, machine.OpcodeCount, handler.SawImport);
         }
-        catch (Exception ex) when (ex is ModelFormatException or ScanLimitExceededException or EndOfStreamException)
+        catch (EndOfStreamException)
+        {
+            return (false, whole ? Math.Max(0, machine.OpcodeCount - 1) : machine.OpcodeCount, handler.SawImport);
+        }
+        catch (Exception ex) when (ex is ModelFormatException or ScanLimitExceededException)
         {
             return (false, Math.Max(0, machine.OpcodeCount - 1), handler.SawImport);
         }

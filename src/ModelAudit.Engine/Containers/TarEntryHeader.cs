@@ -1,0 +1,9 @@
+namespace ModelAudit.Engine.Containers;
+
+/// <summary>One tar entry: its name, type flag, data size, link target (for links) and data offset.</summary>
+internal sealed record TarEntryHeader(string Name, char Type, long Size, string? LinkTarget, long DataOffset)
+{
+    public bool IsDirectory => Type == '5' || (Name.EndsWith('/') && Size == 0);
+
+    public bool IsRegularFile => Type is '0' or '\0' or '7';
+}

@@ -1,0 +1,267 @@
+using System.IO.Compression;
+using System.Formats.Tar;
+using System.Text;
+
+namespace ModelAudit.Engine.Tests;
+
+/// <summary>Containers (peers.md §6 D): zip tricks built and hand-patched here, tar, compression wrappers, polyglots.</summary>
+public sealed class ArchiveTests
+{
+    private static readonly byte[] s_payload = PickleBuilder.Gadget("os", "system", "id");
+    private static readonly byte[] s_benign = new PickleBuilder().Proto(4).EmptyDict().Stop().ToArray();
+
+    [Fact]
+    public void A_benign_zip_of_safetensors_and_config_is_clean()
+    {
+        byte[] safetensors = File.ReadAllBytes(Scan.Fixture("benign/numpy_float.npy"));
+        byte[] zip = ArchiveBuilder.Zip(CompressionLevel.Optimal, ("config.json", "{\"a\":1}"u8.ToArray()), ("weights.npy", safetensors));
+        ModelScanResult result = Scan.Bytes(zip, "model.zip");
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+        Assert.Equal("Zip", result.Format);
+    }
+
+    [Fact]
+    public void Members_are_found_by_content_whatever_their_name_D1()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("archive/data.pkl", s_benign), ("archive/notes.txt", s_payload));
+        ModelScanResult result = Scan.Bytes(zip, "model.pt");
+        ModelFinding f = Assert.Single(result.Findings, f => f.RuleId == "MA1001");
+        Assert.Equal("archive/notes.txt", f.Member);
+    }
+
+    [Fact]
+    public void A_pickle_hidden_in_a_pytorch_storage_blob_is_scanned()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("archive/data.pkl", s_benign), ("archive/data/0", s_payload), ("archive/version", "3\n"u8.ToArray()));
+        ModelScanResult result = Scan.Bytes(zip, "model.pt");
+        Assert.Equal("PyTorchZip", result.Format);
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member == "archive/data/0");
+    }
+
+    [Fact]
+    public void Encrypted_flag_is_reported_and_the_member_still_scanned_D4()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("archive/data.pkl", s_payload));
+        foreach (int at in ArchiveBuilder.Find(zip, "PK\x03\x04"))
+        {
+            ArchiveBuilder.SetUInt16(zip, at + 6, 0x0001);
+        }
+
+        foreach (int at in ArchiveBuilder.Find(zip, "PK\x01\x02"))
+        {
+            ArchiveBuilder.SetUInt16(zip, at + 8, 0x0001);
+        }
+
+        ModelScanResult result = Scan.Bytes(zip, "model.pt");
+        Assert.True(result.Has("MA2002"), result.Describe());
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+    }
+
+    [Fact]
+    public void Local_and_central_names_that_differ_D4()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("archive/data.pkl", s_payload));
+        int local = ArchiveBuilder.Find(zip, "PK\x03\x04")[0];
+        zip[local + 30] = (byte)'X';
+        ModelScanResult result = Scan.Bytes(zip, "model.pt");
+        Assert.True(result.Has("MA2003"), result.Describe());
+        Assert.True(result.Has("MA1001"), result.Describe());
+    }
+
+    [Fact]
+    public void Bad_crc_is_reported_and_the_member_still_scanned_D4()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("archive/data.pkl", s_payload));
+        int central = ArchiveBuilder.Find(zip, "PK\x01\x02")[0];
+        ArchiveBuilder.SetUInt32(zip, central + 16, 0xDEADBEEF);
+        ModelScanResult result = Scan.Bytes(zip, "model.pt");
+        Assert.True(result.Has("MA2004"), result.Describe());
+        Assert.True(result.Has("MA1001"), result.Describe());
+    }
+
+    [Fact]
+    public void A_local_entry_missing_from_the_central_directory_is_found()
+    {
+        byte[] two = ArchiveBuilder.Zip(("a.txt", "hello"u8.ToArray()), ("hidden.pkl", s_payload));
+        // Drop the second central-directory record and fix the end record's counts.
+        int[] central = ArchiveBuilder.Find(two, "PK\x01\x02").ToArray();
+        int end = ArchiveBuilder.Find(two, "PK\x05\x06").Last();
+        byte[] zip = two[..central[1]].Concat(two[end..]).ToArray();
+        int newEnd = central[1];
+        ArchiveBuilder.SetUInt16(zip, newEnd + 8, 1);
+        ArchiveBuilder.SetUInt16(zip, newEnd + 10, 1);
+        ArchiveBuilder.SetUInt32(zip, newEnd + 12, (uint)(central[1] - central[0]));
+        ModelScanResult result = Scan.Bytes(zip, "model.zip");
+        Assert.True(result.Has("MA2005"), result.Describe());
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member == "hidden.pkl");
+    }
+
+    [Fact]
+    public void Duplicate_names()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("data.pkl", s_benign), ("data.pkl", s_payload));
+        ModelScanResult result = Scan.Bytes(zip, "model.zip");
+        Assert.True(result.Has("MA2006"), result.Describe());
+        Assert.True(result.Has("MA1001"), result.Describe());
+    }
+
+    [Theory]
+    [InlineData("../../etc/cron.d/job")]
+    [InlineData("/etc/passwd")]
+    [InlineData("C:/Windows/evil.dll")]
+    [InlineData("..\\..\\evil.bat")]
+    [InlineData("a/\uFF0E\uFF0E/\uFF0E\uFF0E/b")]
+    public void Path_traversal_names(string name)
+    {
+        ModelScanResult result = Scan.Bytes(ArchiveBuilder.Zip((name, "x"u8.ToArray())), "model.zip");
+        Assert.True(result.Has("MA2001", Severity.Critical), result.Describe());
+    }
+
+    [Fact]
+    public void Nested_zip_in_zip_D6()
+    {
+        byte[] inner = ArchiveBuilder.Zip(("data.pkl", s_payload));
+        byte[] outer = ArchiveBuilder.Zip(CompressionLevel.Optimal, ("inner.zip", inner));
+        ModelScanResult result = Scan.Bytes(outer, "model.zip");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member == "inner.zip!data.pkl");
+    }
+
+    [Fact]
+    public void Executable_inside_an_archive()
+    {
+        byte[] elf = new byte[128];
+        new byte[] { 0x7F, 0x45, 0x4C, 0x46, 2, 1, 1 }.CopyTo(elf, 0);
+        ModelScanResult result = Scan.Bytes(ArchiveBuilder.Zip(("bin/run", elf), ("setup.sh", "#!/bin/sh\necho hi\n"u8.ToArray())), "model.zip");
+        Assert.Equal(2, result.Findings.Count(f => f.RuleId == "MA2007"));
+    }
+
+    [Fact]
+    public void Polyglot_pickle_then_zip_scans_both_D5()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("inner.pkl", s_payload));
+        ModelScanResult result = Scan.Bytes(s_benign.Concat(zip).ToArray(), "model.pkl");
+        Assert.True(result.Has("MA2008"), result.Describe());
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member == "inner.pkl");
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("zlib")]
+    [InlineData("brotli-free bzip2")]
+    public void Compressed_wrappers_D7(string kind)
+    {
+        var buffer = new MemoryStream();
+        if (kind == "gzip")
+        {
+            using var z = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true);
+            z.Write(s_payload);
+        }
+        else if (kind == "zlib")
+        {
+            using var z = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true);
+            z.Write(s_payload);
+        }
+        else
+        {
+            using var z = SharpCompress.Compressors.BZip2.BZip2Stream.Create(buffer, SharpCompress.Compressors.CompressionMode.Compress, false, leaveOpen: true);
+            z.Write(s_payload);
+        }
+
+        ModelScanResult result = Scan.Bytes(buffer.ToArray(), "model.joblib");
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+    }
+
+    [Fact]
+    public void Legacy_pytorch_tar_D3()
+    {
+        byte[] tar = ArchiveBuilder.Tar(("sys_info", s_benign), ("pickle", s_payload), ("storages", s_benign), ("tensors", s_benign));
+        ModelScanResult result = Scan.Bytes(tar, "model.pt");
+        Assert.Equal("PyTorchLegacyTar", result.Format);
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member == "pickle");
+    }
+
+    [Fact]
+    public void Benign_tar_gz_of_a_model_folder_is_clean()
+    {
+        byte[] tar = ArchiveBuilder.Tar(("model/config.json", "{}"u8.ToArray()), ("model/weights.pkl", s_benign));
+        var gz = new MemoryStream();
+        using (var z = new GZipStream(gz, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            z.Write(tar);
+        }
+
+        ModelScanResult result = Scan.Bytes(gz.ToArray(), "model.tar.gz");
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+    }
+
+    [Theory]
+    [InlineData("link", "/etc/passwd", TarEntryType.SymbolicLink)]
+    [InlineData("a/link", "../../outside", TarEntryType.SymbolicLink)]
+    [InlineData("hard", "/root/.ssh/id_rsa", TarEntryType.HardLink)]
+    public void Links_that_escape_the_archive(string name, string target, TarEntryType type)
+    {
+        ModelScanResult result = Scan.Bytes(ArchiveBuilder.TarWithLink(name, target, type), "model.tar");
+        Assert.True(result.Has("MA2010", Severity.Critical), result.Describe());
+    }
+
+    [Fact]
+    public void A_link_inside_the_archive_is_fine()
+    {
+        ModelScanResult result = Scan.Bytes(ArchiveBuilder.TarWithLink("a/link", "../config.json", TarEntryType.SymbolicLink), "model.tar");
+        Assert.False(result.Has("MA2010"), result.Describe());
+    }
+
+    [Fact]
+    public void A_zip_bomb_is_reported_from_its_declared_sizes_and_never_expanded()
+    {
+        // 1 GiB of zeros deflates to about 1 MB. Its content is unknown, so only its head is ever inflated.
+        var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using Stream s = zip.CreateEntry("bomb.bin", CompressionLevel.SmallestSize).Open();
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 1024; i++)
+            {
+                s.Write(zeros);
+            }
+        }
+
+        ModelScanResult result = Scan.Bytes(buffer.ToArray(), "model.zip");
+        Assert.True(result.Has("MA2009", Severity.Warning), result.Describe());
+        Assert.Equal(ScanOutcome.Issues, result.Outcome);
+    }
+
+    [Fact]
+    public void A_bomb_the_scan_must_read_through_stops_at_the_ratio_budget()
+    {
+        // A pickle whose 64 MiB BINBYTES8 argument is zeros: the VM must read past it inside a deflated member.
+        byte[] head = new PickleBuilder().Proto(4).Bytes8(64L << 20, Array.Empty<byte>()).ToArray();
+        var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using Stream s = zip.CreateEntry("data.pkl", CompressionLevel.SmallestSize).Open();
+            s.Write(head);
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++)
+            {
+                s.Write(zeros);
+            }
+
+            s.Write(new byte[] { (byte)'.' });
+        }
+
+        var options = new Scanning.ScanOptions { Limits = new Scanning.ScanLimits { CompressionRatioFloor = 8L << 20, MaxCompressionRatio = 100 } };
+        ModelScanResult result = Scan.Bytes(buffer.ToArray(), "model.zip", options);
+        Assert.True(result.Has("MA2009"), result.Describe());
+        Assert.True(result.Has("MA9002"), result.Describe());
+        Assert.NotEqual(ScanOutcome.Clean, result.Outcome);
+    }
+
+    [Fact]
+    public void A_truncated_zip_is_inconclusive_not_clean()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("data.pkl", s_benign), ("more.pkl", s_benign));
+        ModelScanResult result = Scan.Bytes(zip[..(zip.Length / 2)], "model.zip");
+        Assert.NotEqual(ScanOutcome.Clean, result.Outcome);
+    }
+}
