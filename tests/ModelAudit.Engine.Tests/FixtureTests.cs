@@ -92,4 +92,22 @@ public sealed class FixtureTests
         Assert.True(result.Has("MA1019", Severity.Info));
         Assert.Contains("CVE-2025-32434", result.Findings.Single(f => f.RuleId == "MA1019").Cve);
     }
+
+    [Theory]
+    [InlineData("torch_zip_os_system.pt", "CVE-2025-32434")]
+    [InlineData("torch_legacy_os_system.pt", "CVE-2025-32434")]
+    [InlineData("numpy_object_array.npy", "CVE-2019-6446")]
+    [InlineData("joblib_payload_after_array.joblib", "CVE-2020-13092")]
+    public void Cves_are_attributed_where_they_apply(string name, string cve)
+    {
+        ModelScanResult result = Scan.File(Scan.Fixture("malicious/" + name));
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Cve.Contains(cve));
+    }
+
+    [Fact]
+    public void A_plain_pickle_payload_carries_no_cve()
+    {
+        ModelScanResult result = Scan.File(Scan.Fixture("malicious/os_system_p4.pkl"));
+        Assert.Empty(result.Findings.Single().Cve);
+    }
 }

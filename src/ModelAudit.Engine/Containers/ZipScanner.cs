@@ -75,6 +75,13 @@ internal sealed partial class ZipScanner : IFormatScanner
 
         bool savedTorchScript = context.InTorchScript;
         context.InTorchScript = flavour == Flavour.TorchScript;
+        bool torch = flavour is Flavour.PyTorch or Flavour.TorchScript;
+        if (torch)
+        {
+            // torch.load runs these pickles; weights_only=True was bypassable before 2.6 (CVE-2025-32434).
+            context.CveHints.Add("CVE-2025-32434");
+        }
+
         try
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
@@ -96,6 +103,10 @@ internal sealed partial class ZipScanner : IFormatScanner
         finally
         {
             context.InTorchScript = savedTorchScript;
+            if (torch)
+            {
+                context.CveHints.RemoveAt(context.CveHints.Count - 1);
+            }
         }
     }
 
@@ -275,6 +286,12 @@ internal sealed partial class ZipScanner : IFormatScanner
             long local = position;
             ZipDirectory.ApplyZip64(variable.AsSpan(nameLength), ref usize, ref csize, ref local);
             long dataOffset = position + 30 + nameLength + extraLength;
+
+            if (nameLength == 0)
+            {
+                context.ReportInconclusive(RuleIds.ParseError, $"A local zip header at offset {position} has no name; the walk stopped.", position);
+                return;
+            }
 
             if (known.TryGetValue(position, out ZipEntryInfo? listed))
             {

@@ -58,6 +58,10 @@ internal sealed class ScanContext
     /// <summary>True while scanning the members of a joblib or scikit-learn container.</summary>
     public bool InJoblib { get; set; }
 
+    /// <summary>CVEs that the enclosing container makes apply to dangerous pickle content found inside it
+    /// (e.g. CVE-2019-6446 for a NumPy object array). Containers push and pop around their children.</summary>
+    public List<string> CveHints { get; } = new();
+
     public IReadOnlyList<ModelFinding> Findings => _findings;
 
     /// <summary>Sets the format shown for the file; only the outermost level decides it.</summary>

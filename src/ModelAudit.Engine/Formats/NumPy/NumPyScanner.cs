@@ -74,7 +74,16 @@ internal sealed partial class NumPyScanner : IFormatScanner
             context.Report(RuleIds.NumPyObjectArray,
                 $"The array has an object dtype ({descr}): its data is a pickle that np.load(allow_pickle=True) runs. It was scanned.", dataOffset, descr);
             long? remaining = input.Length is { } total ? total - dataOffset : null;
-            context.ScanChild("pickle", stream.CanSeek ? new WindowStream(stream, dataOffset, remaining ?? 0) : stream, remaining);
+            context.CveHints.Add("CVE-2019-6446");
+            try
+            {
+                context.ScanChild("pickle", stream.CanSeek ? new WindowStream(stream, dataOffset, remaining ?? 0) : stream, remaining);
+            }
+            finally
+            {
+                context.CveHints.RemoveAt(context.CveHints.Count - 1);
+            }
+
             return;
         }
 

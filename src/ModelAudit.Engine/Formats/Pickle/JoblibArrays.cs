@@ -25,7 +25,16 @@ internal static class JoblibArrays
             context.Report(RuleIds.NumPyObjectArray,
                 "A joblib array has an object dtype: its elements are a pickle that joblib.load runs. It was scanned.", offset, "dtype=object",
                 cve: new[] { "CVE-2024-34997" });
-            machine.RunEmbedded();
+            context.CveHints.Add("CVE-2024-34997");
+            try
+            {
+                machine.RunEmbedded();
+            }
+            finally
+            {
+                context.CveHints.RemoveAt(context.CveHints.Count - 1);
+            }
+
             return;
         }
 

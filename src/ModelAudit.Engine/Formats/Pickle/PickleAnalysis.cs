@@ -233,9 +233,18 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         DangerKind kind = record.Verdict.Danger!.Value;
         string entry = record.Verdict.MatchedEntry ?? "";
         string top = entry.Split('.')[0];
-        IReadOnlyList<string>? cve = s_entryCves.TryGetValue(top, out string[]? ids) ? ids
-            : _context.InJoblib || SawJoblibWrapper ? new[] { "CVE-2020-13092" } : null;
-        _context.Report(RuleFor(kind), $"{what}: {Explain(kind)} (matched '{entry}').", offset, evidence, cve: cve);
+        var cve = new SortedSet<string>(_context.CveHints, StringComparer.Ordinal);
+        if (s_entryCves.TryGetValue(top, out string[]? ids))
+        {
+            cve.UnionWith(ids);
+        }
+
+        if (_context.InJoblib || SawJoblibWrapper)
+        {
+            cve.Add("CVE-2020-13092");
+        }
+
+        _context.Report(RuleFor(kind), $"{what}: {Explain(kind)} (matched '{entry}').", offset, evidence, cve: cve.ToArray());
     }
 
     public static string RuleFor(DangerKind kind) => kind switch

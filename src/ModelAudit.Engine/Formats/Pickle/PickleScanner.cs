@@ -26,8 +26,20 @@ internal sealed class PickleScanner : IFormatScanner
         var analysis = new PickleAnalysis(context);
         analysis.AttachStream(input.Stream);
         bool legacyTorch = false;
-        PValue? lastResult = null;
+        int hints = context.CveHints.Count;
+        try
+        {
+            ScanStreams(input, context, reader, analysis, ref legacyTorch);
+        }
+        finally
+        {
+            context.CveHints.RemoveRange(hints, context.CveHints.Count - hints);
+        }
+    }
 
+    private static void ScanStreams(ScanInput input, ScanContext context, PickleReader reader, PickleAnalysis analysis, ref bool legacyTorch)
+    {
+        PValue? lastResult = null;
         for (int index = 0; index < MaxStreams; index++)
         {
             var machine = new PickleMachine(reader, analysis, context.Limits, context.CancellationToken);
@@ -49,6 +61,11 @@ internal sealed class PickleScanner : IFormatScanner
             if (index == 0)
             {
                 legacyTorch = lastResult.Kind == PValueKind.Int && lastResult.Scalar as string == LegacyTorchMagic;
+                if (legacyTorch)
+                {
+                    context.CveHints.Add("CVE-2025-32434");
+                }
+
                 context.SetFormat(legacyTorch ? ModelFormat.PyTorchLegacy : analysis.SawJoblibWrapper ? ModelFormat.Joblib : ModelFormat.Pickle);
             }
 

@@ -1,0 +1,152 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace ModelAudit.Engine.Tests;
+
+/// <summary>
+/// Hostile and broken inputs (peers.md §6 F): each ends in findings or a typed, reported error with a non-Clean
+/// outcome where coverage is incomplete — never an exception, hang or runaway memory.
+/// </summary>
+public sealed class MalformedInputTests
+{
+    // "Anything but Clean" in the case table.
+    private const ScanOutcome NotClean = (ScanOutcome)(-1);
+
+    public static TheoryData<string, byte[], ScanOutcome> Cases() => new()
+    {
+        { "truncated pickle", new byte[] { 0x80, 0x04, 0x95, 0x10, 0, 0, 0, 0, 0, 0, 0, 0x8C, 0x05, (byte)'a' }, ScanOutcome.Inconclusive },
+        { "BINBYTES8 longer than the file", new PickleBuilder().Proto(4).Bytes8(1L << 40, new byte[8]).Stop().ToArray(), ScanOutcome.Inconclusive },
+        { "BINBYTES8 length 2^63", new PickleBuilder().Proto(4).Op(0x8E).Raw(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0x80 }).Stop().ToArray(), ScanOutcome.Inconclusive },
+        { "stack underflow", new PickleBuilder().Proto(2).Reduce().Stop().ToArray(), ScanOutcome.Inconclusive },
+        { "invalid opcode mid-stream", new PickleBuilder().Proto(2).EmptyDict().Op(0xFF).Stop().ToArray(), ScanOutcome.Inconclusive },
+        { "protocol 9", new PickleBuilder().Proto(9).EmptyDict().Stop().ToArray(), NotClean },
+        { "npy with a lying header length", Npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", headerLengthDelta: -100), ScanOutcome.Inconclusive },
+        { "npy truncated data", Npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100,), }"), ScanOutcome.Inconclusive },
+        { "zip end record pointing outside", ZipEndOnly(), ScanOutcome.Inconclusive },
+        { "gzip header then garbage", new byte[] { 0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF }, ScanOutcome.Inconclusive },
+        { "tar with a bad checksum after a good header", TarThenGarbage(), ScanOutcome.Inconclusive },
+        { "lz4 frame (recognised, not scanned)", new byte[] { 0x04, 0x22, 0x4D, 0x18, 0x64, 0x40, 0xA7 }, ScanOutcome.Inconclusive },
+    };
+
+    private static byte[] Npy(string dict, int headerLengthDelta = 0)
+    {
+        byte[] header = Encoding.Latin1.GetBytes(dict.PadRight(118) + "\n");
+        byte[] data = new byte[10 + header.Length + 8];
+        new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 }.CopyTo(data, 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(8), (ushort)(header.Length + headerLengthDelta));
+        header.CopyTo(data, 10);
+        return data;
+    }
+
+    private static byte[] ZipEndOnly()
+    {
+        byte[] data = new byte[64];
+        Encoding.Latin1.GetBytes("PK\x03\x04").CopyTo(data, 0);
+        Encoding.Latin1.GetBytes("PK\x05\x06").CopyTo(data, 42);
+        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(42 + 10), 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(42 + 12), 16);
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(42 + 16), 5000);
+        return data;
+    }
+
+    private static byte[] TarThenGarbage()
+    {
+        byte[] tar = ArchiveBuilder.Tar(("a.txt", "hello"u8.ToArray()));
+        byte[] data = tar[..1024].Concat(Enumerable.Repeat((byte)'Z', 512)).ToArray();
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Malformed_input_gives_its_outcome(string what, byte[] data, ScanOutcome expected)
+    {
+        ModelScanResult result = Scan.Bytes(data, "model.pkl");
+        if (expected == NotClean)
+        {
+            Assert.NotEqual(ScanOutcome.Clean, result.Outcome);
+        }
+        else
+        {
+            Assert.True(result.Outcome == expected, $"{what}: {result.Describe()}");
+        }
+
+        Assert.DoesNotContain(result.Findings, f => f.Severity == Severity.Critical);
+    }
+
+    [Fact]
+    public void Random_and_mutated_inputs_never_throw()
+    {
+        var random = new Random(20261125);
+        byte[][] seeds =
+        {
+            File.ReadAllBytes(Scan.Fixture("benign/torch_state_dict.pt")),
+            File.ReadAllBytes(Scan.Fixture("benign/sklearn_forest_p4.pkl")),
+            File.ReadAllBytes(Scan.Fixture("benign/joblib_arrays.joblib")),
+            File.ReadAllBytes(Scan.Fixture("benign/numpy_arrays.npz")),
+            File.ReadAllBytes(Scan.Fixture("malicious/os_system_p0.pkl")),
+            File.ReadAllBytes(Scan.Fixture("benign/cpython_misc_p2.pkl")),
+        };
+        for (int i = 0; i < 600; i++)
+        {
+            byte[] data = (byte[])seeds[i % seeds.Length].Clone();
+            int flips = 1 + random.Next(8);
+            for (int k = 0; k < flips; k++)
+            {
+                data[random.Next(data.Length)] = (byte)random.Next(256);
+            }
+
+            if (i % 5 == 0)
+            {
+                data = data[..random.Next(1, data.Length)];
+            }
+
+            ModelScanResult result = Scan.Bytes(data, i % 2 == 0 ? "model.pt" : "model.pkl");
+            Assert.NotNull(result.Format);
+        }
+    }
+
+    [Fact]
+    public void Deep_nesting_is_bounded()
+    {
+        byte[] data = PickleBuilder.Gadget("os", "system", "id");
+        for (int i = 0; i < 12; i++)
+        {
+            data = ArchiveBuilder.Zip(("inner.zip", data));
+        }
+
+        ModelScanResult result = Scan.Bytes(data, "model.zip");
+        Assert.True(result.Has("MA9007"), result.Describe());
+        Assert.Equal(ScanOutcome.Inconclusive, result.Outcome);
+    }
+
+    [Fact]
+    public void A_deeply_nested_pickle_structure_does_not_overflow_the_stack()
+    {
+        var p = new PickleBuilder().Proto(4);
+        for (int i = 0; i < 200_000; i++)
+        {
+            p.EmptyList();
+        }
+
+        for (int i = 0; i < 199_999; i++)
+        {
+            p.Append();
+        }
+
+        ModelScanResult result = Scan.Bytes(p.Stop().ToArray(), "model.pkl");
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+    }
+
+    [Fact]
+    public void Memo_fan_out_stays_bounded()
+    {
+        var p = new PickleBuilder().Proto(4).EmptyList().Memoize();
+        for (int i = 0; i < 100_000; i++)
+        {
+            p.Get(0).Append();
+        }
+
+        ModelScanResult result = Scan.Bytes(p.Stop().ToArray(), "model.pkl");
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+    }
+}
