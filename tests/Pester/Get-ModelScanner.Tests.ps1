@@ -1,0 +1,22 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModulePath -Force
+}
+
+Describe 'Get-ModelScanner' {
+    It 'lists formats with their scanners' {
+        $all = Get-ModelScanner
+        $all | ForEach-Object { $_ | Should -BeOfType ([ModelAudit.ModelScannerInfo]) }
+        ($all | Where-Object Format -eq 'Pickle').Scanner | Should -Be 'Pickle'
+        ($all | Where-Object Format -eq 'SafeTensors').IsScanned | Should -BeTrue
+    }
+
+    It 'lists recognised-only formats as not scanned' {
+        (Get-ModelScanner -Format Gguf).IsScanned | Should -BeFalse
+    }
+
+    It 'filters with wildcards and -ScannedOnly' {
+        (Get-ModelScanner -Format 'Py*', 'Zip').Format | Should -Be 'Zip'
+        (Get-ModelScanner -ScannedOnly).IsScanned | Sort-Object -Unique | Should -BeTrue
+    }
+}

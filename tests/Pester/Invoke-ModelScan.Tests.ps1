@@ -1,0 +1,158 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModulePath -Force
+    $benign = Join-Path $Fixtures 'benign/torch_state_dict.pt'
+    $malicious = Join-Path $Fixtures 'malicious/os_system_p4.pkl'
+    $folder = Join-Path $TestDrive 'models'
+    New-Item -ItemType Directory -Force (Join-Path $folder 'sub') | Out-Null
+    Copy-Item $benign (Join-Path $folder 'good.pt')
+    Copy-Item $malicious (Join-Path $folder 'bad.pkl')
+    Copy-Item $malicious (Join-Path $folder 'sub/deep.pkl')
+    Set-Content -Path (Join-Path $folder 'README.md') -Value '# model'
+}
+
+Describe 'Invoke-ModelScan' {
+    Context 'Path parameter set' {
+        It 'scans a file and returns a typed ModelScanResult' {
+            $result = Invoke-ModelScan -Path $benign
+            $result | Should -BeOfType ([ModelAudit.ModelScanResult])
+            $result.Outcome | Should -Be 'Clean'
+            $result.Format | Should -Be 'PyTorchZip'
+            $result.Sha256 | Should -Be (Get-FileHash $benign -Algorithm SHA256).Hash.ToLowerInvariant()
+        }
+
+        It 'finds code execution in a malicious pickle' {
+            $result = Invoke-ModelScan $malicious
+            $result.Outcome | Should -Be 'Issues'
+            $result.Findings[0].RuleId | Should -Be 'MA1001'
+            $result.Findings[0].Severity | Should -Be ([ModelAudit.Severity]::Critical)
+        }
+
+        It 'expands wildcards' {
+            $results = Invoke-ModelScan -Path (Join-Path $folder '*.p*')
+            $results.Path | Split-Path -Leaf | Should -Be @('bad.pkl', 'good.pt')
+        }
+
+        It 'scans a folder, and its sub-folders with -Recurse' {
+            (Invoke-ModelScan $folder).Count | Should -Be 3
+            (Invoke-ModelScan $folder -Recurse).Count | Should -Be 4
+        }
+
+        It 'filters with -Include and -Exclude' {
+            (Invoke-ModelScan $folder -Recurse -Include '*.pkl').Path | Split-Path -Leaf | Should -Be @('bad.pkl', 'deep.pkl')
+            (Invoke-ModelScan $folder -Recurse -Exclude '*.pkl', '*.md').Path | Split-Path -Leaf | Should -Be 'good.pt'
+        }
+
+        It 'accepts path strings from the pipeline' {
+            ($benign, $malicious | Invoke-ModelScan).Outcome | Should -Be @('Clean', 'Issues')
+        }
+
+        It 'reports a missing path as a non-terminating error with a stable id' {
+            $out = Invoke-ModelScan -Path (Join-Path $TestDrive 'nope.pt') -ErrorVariable err -ErrorAction SilentlyContinue
+            $out | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Be 'ModelPathNotFound,ModelAudit.Commands.InvokeModelScanCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        }
+
+        It 'writes no error for a wildcard that matches nothing' {
+            Invoke-ModelScan -Path (Join-Path $TestDrive '*.nothing') -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -BeNullOrEmpty
+        }
+
+        It 'keeps scanning the other paths after a bad one' {
+            $out = Invoke-ModelScan -Path (Join-Path $TestDrive 'nope.pt'), $benign -ErrorAction SilentlyContinue
+            $out.Outcome | Should -Be 'Clean'
+        }
+
+        It 'rejects a path that is not on the file system' {
+            Invoke-ModelScan -Path 'Env:PATH' -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'ModelPathNotFileSystem,ModelAudit.Commands.InvokeModelScanCommand'
+        }
+    }
+
+    Context 'LiteralPath parameter set' {
+        It 'takes names with wildcard characters literally' {
+            $odd = Join-Path $TestDrive 'model[1].pkl'
+            [IO.File]::WriteAllBytes($odd, [IO.File]::ReadAllBytes($malicious))
+            (Invoke-ModelScan -LiteralPath $odd).Outcome | Should -Be 'Issues'
+        }
+
+        It 'binds FileInfo from Get-ChildItem through PSPath' {
+            $results = Get-ChildItem $folder -File -Recurse -Filter *.pkl | Invoke-ModelScan
+            $results.Count | Should -Be 2
+            $results.Outcome | Should -Be @('Issues', 'Issues')
+        }
+
+        It 'reports a missing literal path' {
+            Invoke-ModelScan -LiteralPath (Join-Path $TestDrive 'nope[1].pt') -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'ModelPathNotFound,ModelAudit.Commands.InvokeModelScanCommand'
+        }
+    }
+
+    Context 'options' {
+        It 'drops findings below -MinimumSeverity' {
+            $info = Invoke-ModelScan (Join-Path $Fixtures 'benign/torch_full_custom_module.pt')
+            $info.Findings.Count | Should -Be 1
+            (Invoke-ModelScan (Join-Path $Fixtures 'benign/torch_full_custom_module.pt') -MinimumSeverity Warning).Findings.Count | Should -Be 0
+        }
+
+        It 'skips the hash with -SkipHash' {
+            (Invoke-ModelScan $benign -SkipHash).Sha256 | Should -BeNullOrEmpty
+        }
+
+        It 'reports files over -MaxFileSize as Inconclusive' {
+            $result = Invoke-ModelScan $benign -MaxFileSize 100
+            $result.Outcome | Should -Be 'Inconclusive'
+            $result.Findings.RuleId | Should -Be 'MA9005'
+        }
+
+        It 'returns the same results in the same order at any -ThrottleLimit' {
+            $one = Invoke-ModelScan (Join-Path $Fixtures 'benign') -ThrottleLimit 1 | ForEach-Object { "$($_.Path) $($_.Outcome) $($_.Sha256)" }
+            $four = Invoke-ModelScan (Join-Path $Fixtures 'benign') -ThrottleLimit 4 | ForEach-Object { "$($_.Path) $($_.Outcome) $($_.Sha256)" }
+            $four | Should -Be $one
+        }
+
+        It 'validates -ThrottleLimit' {
+            { Invoke-ModelScan $benign -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ModelAudit.Commands.InvokeModelScanCommand'
+        }
+
+        It 'is read-only: no -WhatIf' {
+            (Get-Command Invoke-ModelScan).Parameters.ContainsKey('WhatIf') | Should -BeFalse
+        }
+    }
+
+    Context 'output formatting' {
+        It 'shows results as a table with outcome, format and counts' {
+            $text = Invoke-ModelScan $malicious | Out-String -Width 200
+            $text | Should -Match 'Outcome\s+Format\s+Critical\s+Warning\s+Info\s+Path'
+            $text | Should -Match 'Issues\s+Pickle\s+1\s+0\s+0'
+        }
+
+        It 'lists every field with Format-List' {
+            $text = Invoke-ModelScan $malicious | Format-List | Out-String -Width 200
+            foreach ($field in 'Path', 'Format', 'Outcome', 'Size', 'Sha256', 'Duration', 'Findings') { $text | Should -Match "$field\s+:" }
+        }
+
+        It 'pipes results on to file cmdlets through the PSPath alias' {
+            $copy = Join-Path $TestDrive 'copy.pt'
+            Invoke-ModelScan $benign | Copy-Item -Destination $copy
+            Test-Path $copy | Should -BeTrue
+        }
+    }
+
+    Context '-EnableExit' {
+        It 'exits <Expected> for <Case>' -ForEach @(
+            @{ Case = 'a clean file'; Target = 'benign/torch_state_dict.pt'; Expected = 0 }
+            @{ Case = 'a malicious file'; Target = 'malicious/os_system_p4.pkl'; Expected = 1 }
+            @{ Case = 'an empty folder'; Target = 'EMPTY'; Expected = 2 }
+            @{ Case = 'an inconclusive file'; Target = 'LIMIT'; Expected = 2 }
+        ) {
+            $empty = Join-Path $TestDrive 'empty'
+            New-Item -ItemType Directory -Force $empty | Out-Null
+            $path = if ($Target -eq 'EMPTY') { $empty } elseif ($Target -eq 'LIMIT') { Join-Path $Fixtures 'benign/torch_state_dict.pt' } else { Join-Path $Fixtures $Target }
+            $extra = if ($Target -eq 'LIMIT') { '-MaxFileSize 10' } else { '' }
+            $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$path' $extra -EnableExit | Out-Null; 'after'"
+            $child.ExitCode | Should -Be $Expected
+        }
+    }
+}
