@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Rules;
@@ -31,14 +32,28 @@ internal sealed class TextScanner : IFormatScanner
             context.Report(RuleIds.ArchiveExecutableMember, $"The archive carries a script, '{input.Name}'.", 0, input.Name);
         }
 
-        using var reader = new StreamReader(input.Stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
-        char[] buffer = new char[ChunkChars + Overlap];
+        // Small members (config files in an archive of thousands) must not pay for a megabyte buffer each.
+        int chunk = (int)Math.Clamp(input.Length ?? ChunkChars, 1024, ChunkChars);
+        using var reader = new StreamReader(input.Stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: Math.Min(chunk, 1 << 16), leaveOpen: true);
+        char[] buffer = ArrayPool<char>.Shared.Rent(chunk + Overlap);
+        try
+        {
+            Analyze(reader, buffer, chunk, input, context);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    private static void Analyze(StreamReader reader, char[] buffer, int chunk, ScanInput input, ScanContext context)
+    {
         int carried = 0;
         long offset = 0;
         while (true)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            int read = reader.ReadBlock(buffer, carried, ChunkChars);
+            int read = reader.ReadBlock(buffer, carried, chunk);
             if (read == 0)
             {
                 break;

@@ -1,0 +1,150 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace ModelAudit.Bench;
+
+/// <summary>Writes the benchmark inputs once into the bench folder (they are large; they are reused between runs).</summary>
+internal static class BenchFiles
+{
+    /// <summary>pickle.dumps(list(range(5_000_000)), protocol=4), framed the way CPython frames it.</summary>
+    public static string OpcodeDensePickle(string dir)
+    {
+        string path = Path.Combine(dir, "dense-5m-ints.pkl");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        using var file = File.Create(path);
+        var frame = new MemoryStream();
+        void Flush()
+        {
+            if (frame.Length == 0)
+            {
+                return;
+            }
+
+            Span<byte> header = stackalloc byte[9];
+            header[0] = 0x95;
+            BinaryPrimitives.WriteInt64LittleEndian(header[1..], frame.Length);
+            file.Write(header);
+            frame.WriteTo(file);
+            frame.SetLength(0);
+        }
+
+        file.Write(new byte[] { 0x80, 4 });
+        frame.Write(new byte[] { (byte)']', 0x94 });
+        byte[] value = new byte[4];
+        for (int start = 0; start < 5_000_000; start += 1000)
+        {
+            frame.WriteByte((byte)'(');
+            for (int i = start; i < start + 1000; i++)
+            {
+                if (i < 256)
+                {
+                    frame.Write(new byte[] { (byte)'K', (byte)i });
+                }
+                else if (i < 65536)
+                {
+                    frame.Write(new byte[] { (byte)'M', (byte)i, (byte)(i >> 8) });
+                }
+                else
+                {
+                    frame.WriteByte((byte)'J');
+                    BinaryPrimitives.WriteInt32LittleEndian(value, i);
+                    frame.Write(value);
+                }
+            }
+
+            frame.WriteByte((byte)'e');
+            if (frame.Length >= 64 * 1024)
+            {
+                Flush();
+            }
+        }
+
+        frame.WriteByte((byte)'.');
+        Flush();
+        return path;
+    }
+
+    /// <summary>A pickle whose only argument is one 1 GiB BINBYTES8.</summary>
+    public static string HugeBytesPickle(string dir)
+    {
+        string path = Path.Combine(dir, "binbytes8-1gib.pkl");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        using var file = File.Create(path);
+        long size = 1L << 30;
+        file.Write(new byte[] { 0x80, 4, 0x8E });
+        Span<byte> len = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(len, size);
+        file.Write(len);
+        WriteFill(file, size);
+        file.Write(new byte[] { 0x85, (byte)'.' });
+        return path;
+    }
+
+    /// <summary>A PyTorch-layout zip: a small data.pkl and one stored 1 GiB storage blob.</summary>
+    public static string HugeTorchZip(string dir)
+    {
+        string path = Path.Combine(dir, "torch-1gib.pt");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        using var file = File.Create(path);
+        using var zip = new ZipArchive(file, ZipArchiveMode.Create);
+        using (Stream s = zip.CreateEntry("archive/data.pkl", CompressionLevel.NoCompression).Open())
+        {
+            // {'w': 1} — the pickle is not what this input measures; the 1 GiB blob beside it is.
+            s.Write(Convert.FromHexString("80027d71005801000000777101" + "4b01732e"));
+        }
+
+        using (Stream s = zip.CreateEntry("archive/data/0", CompressionLevel.NoCompression).Open())
+        {
+            WriteFill(s, 1L << 30);
+        }
+
+        using (Stream s = zip.CreateEntry("archive/version", CompressionLevel.NoCompression).Open())
+        {
+            s.Write("3\n"u8);
+        }
+
+        return path;
+    }
+
+    /// <summary>A zip with 10,000 small members.</summary>
+    public static string ManyEntriesZip(string dir)
+    {
+        string path = Path.Combine(dir, "zip-10k-entries.zip");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        using var file = File.Create(path);
+        using var zip = new ZipArchive(file, ZipArchiveMode.Create);
+        for (int i = 0; i < 10_000; i++)
+        {
+            using Stream s = zip.CreateEntry($"shard/{i:D5}.json", CompressionLevel.Fastest).Open();
+            s.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"index\": {i}, \"name\": \"tensor_{i}\"}}"));
+        }
+
+        return path;
+    }
+
+    private static void WriteFill(Stream stream, long size)
+    {
+        byte[] chunk = new byte[1 << 20];
+        new Random(7).NextBytes(chunk);
+        for (long written = 0; written < size; written += chunk.Length)
+        {
+            stream.Write(chunk, 0, (int)Math.Min(chunk.Length, size - written));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using ModelAudit;
+using ModelAudit.Bench;
+using ModelAudit.Engine.Scanning;
+
+// Figures for the closing notes: time, MB/s and peak working set above the baseline, per input and mode.
+string dir = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "modelaudit-bench");
+Directory.CreateDirectory(dir);
+Console.WriteLine($"bench folder: {dir}");
+var inputs = new (string Name, string Path)[]
+{
+    ("25 MB opcode-dense pickle (5 M ints)", BenchFiles.OpcodeDensePickle(dir)),
+    ("1 GiB single-BINBYTES8 pickle", BenchFiles.HugeBytesPickle(dir)),
+    ("1 GiB PyTorch zip checkpoint", BenchFiles.HugeTorchZip(dir)),
+    ("10,000-entry zip", BenchFiles.ManyEntriesZip(dir)),
+};
+
+Console.WriteLine($"{"input",-40} {"mode",-10} {"seconds",8} {"MB/s",9} {"peak MB",8}  outcome");
+foreach (var (name, path) in inputs)
+{
+    double mb = new FileInfo(path).Length / 1048576.0;
+    Measure(name, "SkipHash", path, mb, new ScanOptions { SkipHash = true });
+    Measure(name, "hashed", path, mb, new ScanOptions());
+    var sha = Stopwatch.StartNew();
+    using (var f = File.OpenRead(path))
+    {
+        SHA256.HashData(f);
+    }
+
+    Console.WriteLine($"{name,-40} {"SHA-256",-10} {sha.Elapsed.TotalSeconds,8:0.000} {mb / sha.Elapsed.TotalSeconds,9:0} {"",8}  (hash alone)");
+}
+
+// Many small real-library files: files per second with the default parallelism.
+string fixtures = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "fixtures", "benign");
+var files = Directory.GetFiles(Path.GetFullPath(fixtures)).SelectMany(f => Enumerable.Repeat(f, 20)).Select(ScanItem.ForFile).ToArray();
+var engine = new ScanEngine(new ScanOptions());
+var watch = Stopwatch.StartNew();
+using (var scan = new ParallelScan(engine, files, Environment.ProcessorCount, CancellationToken.None))
+{
+    for (int i = 0; i < files.Length; i++)
+    {
+        scan.Take(i, CancellationToken.None);
+    }
+}
+
+Console.WriteLine($"{files.Length} small library files (fixtures x20), {Environment.ProcessorCount} threads: {files.Length / watch.Elapsed.TotalSeconds:0} files/s");
+
+static void Measure(string name, string mode, string path, double mb, ScanOptions options)
+{
+    var engine = new ScanEngine(options);
+    engine.Scan(ScanItem.ForFile(path), CancellationToken.None); // warm-up (JIT, page cache)
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+    using var process = Process.GetCurrentProcess();
+    process.Refresh();
+    long baseline = process.WorkingSet64;
+    long peak = baseline;
+    using var stop = new CancellationTokenSource();
+    var sampler = Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            process.Refresh();
+            peak = Math.Max(peak, process.WorkingSet64);
+            await Task.Delay(2);
+        }
+    });
+    var watch = Stopwatch.StartNew();
+    ModelScanResult result = engine.Scan(ScanItem.ForFile(path), CancellationToken.None);
+    watch.Stop();
+    stop.Cancel();
+    sampler.Wait();
+    Console.WriteLine($"{name,-40} {mode,-10} {watch.Elapsed.TotalSeconds,8:0.000} {mb / watch.Elapsed.TotalSeconds,9:0} {(peak - baseline) / 1048576.0,8:0.0}  {result.Outcome} {result.Format}");
+}
