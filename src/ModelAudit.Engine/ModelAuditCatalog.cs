@@ -18,7 +18,7 @@ public static class ModelAuditCatalog
         [ModelFormat.Zstd] = ("Zstandard-compressed content", new[] { ".zst" }),
         [ModelFormat.Zlib] = ("zlib-compressed content (joblib compress=…)", new[] { ".z", ".joblib" }),
         [ModelFormat.Lzma] = ("LZMA-alone compressed content (joblib)", new[] { ".lzma" }),
-        [ModelFormat.Lz4] = ("LZ4 frames (joblib)", new[] { ".lz4" }),
+        [ModelFormat.Lz4] = ("LZ4 frames (joblib lz4 compression)", new[] { ".lz4" }),
         [ModelFormat.NumPy] = ("NumPy .npy arrays; object arrays carry pickles", new[] { ".npy" }),
         [ModelFormat.SafeTensors] = ("SafeTensors weights", new[] { ".safetensors" }),
         [ModelFormat.GitLfsPointer] = ("Git LFS pointer files", Array.Empty<string>()),
@@ -34,7 +34,7 @@ public static class ModelAuditCatalog
         [ModelFormat.Protobuf] = ("Other protobuf models (TensorFlow, Core ML, Paddle)", new[] { ".pb", ".mlmodel", ".pdmodel" }),
         [ModelFormat.TFLite] = ("TensorFlow Lite flatbuffers", new[] { ".tflite" }),
         [ModelFormat.Hdf5] = ("HDF5 (Keras .h5)", new[] { ".h5", ".hdf5" }),
-        [ModelFormat.SevenZip] = ("7-Zip archives", new[] { ".7z" }),
+        [ModelFormat.SevenZip] = ("7-Zip archives, solid or not", new[] { ".7z" }),
     };
 
     /// <summary>Every rule, ordered by id.</summary>

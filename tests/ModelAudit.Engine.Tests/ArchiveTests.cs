@@ -264,4 +264,41 @@ public sealed class ArchiveTests
         ModelScanResult result = Scan.Bytes(zip[..(zip.Length / 2)], "model.zip");
         Assert.NotEqual(ScanOutcome.Clean, result.Outcome);
     }
+
+    [Fact]
+    public void A_docker_save_tarball_is_scanned_through_its_layers_with_the_digest_in_the_member_path()
+    {
+        byte[] layer = ArchiveBuilder.Tar(("app/model/weights.pkl", s_payload), ("app/config.json", "{}"u8.ToArray()));
+        var gz = new MemoryStream();
+        using (var z = new GZipStream(gz, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write(layer);
+        }
+
+        string digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(gz.ToArray())).ToLowerInvariant();
+        string manifest = $"[{{\"Config\":\"blobs/sha256/{new string('c', 64)}\",\"RepoTags\":[\"model:1\"],\"Layers\":[\"blobs/sha256/{digest}\"]}}]";
+        byte[] image = ArchiveBuilder.Tar(("manifest.json", Encoding.UTF8.GetBytes(manifest)), ("blobs/sha256/" + digest, gz.ToArray()));
+        ModelScanResult result = Scan.Bytes(image, "image.tar");
+        ModelFinding f = Assert.Single(result.Findings, f => f.RuleId == "MA1001");
+        Assert.Equal($"blobs/sha256/{digest}!decompressed!app/model/weights.pkl", f.Member);
+    }
+
+    [Fact]
+    public void TorchScript_archive_with_a_payload_is_reported_both_ways_D10()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("model/data.pkl", s_benign), ("model/constants.pkl", s_payload), ("model/code/__torch__/m.py", "def forward(self):\n  pass\n"u8.ToArray()));
+        ModelScanResult result = Scan.Bytes(zip, "model.pt");
+        Assert.Equal("TorchScript", result.Format);
+        Assert.True(result.Has("MA1019", Severity.Info), result.Describe());
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member == "model/constants.pkl");
+        Assert.DoesNotContain(result.Findings, f => f.RuleId == "MA2007");
+    }
+
+    [Fact]
+    public void Seven_zip_wrapped_pytorch_D6()
+    {
+        ModelScanResult result = Scan.File(Scan.Fixture("malicious/torch_zip_os_system.7z"));
+        Assert.Equal("SevenZip", result.Format);
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member!.EndsWith("torch_zip_os_system/data.pkl", StringComparison.Ordinal));
+    }
 }

@@ -25,7 +25,9 @@ public sealed class MalformedInputTests
         { "zip end record pointing outside", ZipEndOnly(), ScanOutcome.Inconclusive },
         { "gzip header then garbage", new byte[] { 0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF }, ScanOutcome.Inconclusive },
         { "tar with a bad checksum after a good header", TarThenGarbage(), ScanOutcome.Inconclusive },
-        { "lz4 frame (recognised, not scanned)", new byte[] { 0x04, 0x22, 0x4D, 0x18, 0x64, 0x40, 0xA7 }, ScanOutcome.Inconclusive },
+        { "lz4 frame header with no block", new byte[] { 0x04, 0x22, 0x4D, 0x18, 0x64, 0x40, 0xA7 }, ScanOutcome.Inconclusive },
+        { "lz4 match pointing before the output", new byte[] { 0x04, 0x22, 0x4D, 0x18, 0x64, 0x40, 0xA7, 5, 0, 0, 0, 0x1F, (byte)'a', 0x40, 0, 0, 0, 0, 0 }, ScanOutcome.Inconclusive },
+        { "7z signature with a broken header", new byte[] { 0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24 }, ScanOutcome.Inconclusive },
     };
 
     private static byte[] Npy(string dict, int headerLengthDelta = 0)

@@ -332,4 +332,22 @@ public sealed class PickleBypassTests
         ModelScanResult called = ScanPickle(new PickleBuilder().Proto(2).Global("mylib.models", "make").EmptyTuple().Reduce().Stop());
         Assert.True(called.Has("MA1008", Severity.Warning), called.Describe());
     }
+
+    // C-12: the payload's result is thrown away with POP before the benign object is built.
+    [Fact]
+    public void C12_discarded_call_result_is_still_reported()
+    {
+        var p = new PickleBuilder().Proto(4).Call("os", "system", "id").Pop().EmptyDict().Stop();
+        Assert.True(ScanPickle(p).Has("MA1001", Severity.Critical));
+    }
+
+    // D-2: a PyTorch legacy file whose magic number is produced by eval instead of a literal.
+    [Fact]
+    public void D2_legacy_magic_made_by_eval()
+    {
+        byte[] magic = new PickleBuilder().Proto(2).Call("builtins", "eval", "0x1950a86a20f9469cfc6c").Stop().ToArray();
+        byte[] rest = new PickleBuilder().Proto(2).Int(1001).Stop().ToArray();
+        ModelScanResult result = Scan.Bytes(magic.Concat(rest).ToArray(), "model.pt");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Evidence == "builtins.eval('0x1950a86a20f9469cfc6c')");
+    }
 }

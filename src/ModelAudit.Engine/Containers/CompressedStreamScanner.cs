@@ -12,13 +12,13 @@ namespace ModelAudit.Engine.Containers;
 /// </summary>
 internal sealed class CompressedStreamScanner : IFormatScanner
 {
-    private static readonly string[] s_suffixes = { ".gz", ".tgz", ".bz2", ".xz", ".zst", ".z", ".lzma", ".zlib" };
+    private static readonly string[] s_suffixes = { ".gz", ".tgz", ".bz2", ".xz", ".zst", ".z", ".lzma", ".zlib", ".lz4" };
 
     public string Name => "Compressed";
 
     public IReadOnlyList<ModelFormat> Formats { get; } = new[]
     {
-        ModelFormat.Gzip, ModelFormat.Bzip2, ModelFormat.Xz, ModelFormat.Zstd, ModelFormat.Zlib, ModelFormat.Lzma,
+        ModelFormat.Gzip, ModelFormat.Bzip2, ModelFormat.Xz, ModelFormat.Zstd, ModelFormat.Zlib, ModelFormat.Lzma, ModelFormat.Lz4,
     };
 
     public void Scan(ScanInput input, ScanContext context)
@@ -32,6 +32,7 @@ internal sealed class CompressedStreamScanner : IFormatScanner
             ModelFormat.Xz => new SharpCompress.Compressors.Xz.XZStream(raw),
             ModelFormat.Zstd => new SharpCompress.Compressors.ZStandard.DecompressionStream(raw, leaveOpen: true),
             ModelFormat.Zlib => new ZLibStream(raw, CompressionMode.Decompress, leaveOpen: true),
+            ModelFormat.Lz4 => new Lz4FrameStream(raw),
             _ => OpenLzmaAlone(raw),
         };
 
@@ -72,6 +73,7 @@ internal sealed class CompressedStreamScanner : IFormatScanner
             }
         }
 
-        return format is ModelFormat.Zlib or ModelFormat.Lzma ? name : name + ".decompressed";
+        // joblib's zlib/lzma files keep their own name (x.joblib holds a joblib pickle); others get a plain label.
+        return format is ModelFormat.Zlib or ModelFormat.Lzma ? name : "decompressed";
     }
 }

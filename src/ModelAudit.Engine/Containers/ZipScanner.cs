@@ -18,7 +18,6 @@ namespace ModelAudit.Engine.Containers;
 /// </summary>
 internal sealed partial class ZipScanner : IFormatScanner
 {
-    private const long MaxBufferedNestedZip = 64L << 20;
     private const long MaxCrcCheckedMember = 16L << 20;
 
     public string Name => "Zip";
@@ -27,11 +26,7 @@ internal sealed partial class ZipScanner : IFormatScanner
 
     public void Scan(ScanInput input, ScanContext context)
     {
-        Stream stream = input.Stream;
-        if (!stream.CanSeek)
-        {
-            stream = BufferNested(stream, context);
-        }
+        Stream stream = SeekableCopy.Of(input.Stream, "zip");
 
         long? endRecord = ZipDirectory.FindEndRecord(stream);
         if (endRecord is null)
@@ -342,26 +337,6 @@ internal sealed partial class ZipScanner : IFormatScanner
         }
 
         return code ? Flavour.TorchScript : pkl ? Flavour.PyTorch : allNpy ? Flavour.NumPy : config && metadata ? Flavour.Keras : Flavour.Plain;
-    }
-
-    private static Stream BufferNested(Stream stream, ScanContext context)
-    {
-        var buffer = new MemoryStream();
-        byte[] chunk = new byte[81920];
-        int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-        {
-            if (buffer.Length + read > MaxBufferedNestedZip)
-            {
-                throw new ScanLimitExceededException("MaxBufferedNestedZip",
-                    $"a nested zip larger than {MaxBufferedNestedZip:N0} bytes inside a compressed stream is not scanned");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        buffer.Position = 0;
-        return buffer;
     }
 
     private static string ReadSmallText(Stream stream, int max)

@@ -171,7 +171,8 @@ public sealed class ScanEngine
         }
         catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or FormatException or ArgumentException
             or InvalidOperationException or OverflowException or IndexOutOfRangeException or NullReferenceException
-            or SharpCompress.Common.ArchiveException or OutOfMemoryException or InsufficientExecutionStackException)
+            or OutOfMemoryException or InsufficientExecutionStackException
+            || ex.GetType().Namespace?.StartsWith("SharpCompress", StringComparison.Ordinal) == true)
         {
             // A scanner bug or a library's view of malformed input: coverage is incomplete, never a crash or a Clean.
             context.ReportInconclusive(RuleIds.ParseError, $"{scanner.Name} could not finish: {ex.GetType().Name}: {ex.Message}");

@@ -34,6 +34,7 @@ internal sealed class ScannerRegistry
             new PickleScanner(),
             new ZipScanner(),
             new TarScanner(),
+            new SevenZipScanner(),
             new CompressedStreamScanner(),
             new NumPyScanner(),
             new SafeTensorsScanner(),
