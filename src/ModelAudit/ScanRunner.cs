@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Reflection;
 using ModelAudit.Engine.Scanning;
 using ModelAudit.Engine.Sources;
 
@@ -15,8 +17,30 @@ internal sealed class ScanRunner
 
     public ScanRunner(ScanSettings settings)
     {
+        var limits = new ScanLimits();
+        ScanPolicy policy = new();
+        if (settings.Policy is { } file)
+        {
+            foreach (var (name, value) in file.Limits)
+            {
+                PropertyInfo property = typeof(ScanLimits).GetProperty(name)!;
+                try
+                {
+                    property.SetValue(limits, Convert.ChangeType(value, property.PropertyType, CultureInfo.InvariantCulture));
+                }
+                catch (OverflowException)
+                {
+                    throw new FormatException($"Policy limit '{name}' = {value} is out of range.");
+                }
+            }
+
+            policy = new ScanPolicy { DeniedGlobals = file.DeniedGlobals, AllowedGlobals = file.AllowedGlobals, SeverityOverrides = file.SeverityOverrides };
+        }
+
         _engine = new ScanEngine(new ScanOptions
         {
+            Limits = limits,
+            Policy = policy,
             Recurse = settings.Recurse,
             Include = settings.Include,
             Exclude = settings.Exclude,
@@ -50,6 +74,12 @@ internal sealed class ScanRunner
             yield return (scan.Take(i, cancellationToken), _inputOf[i]);
         }
     }
+
+    /// <summary>Names of the limits a policy may set.</summary>
+    public static IReadOnlyCollection<string> LimitNames { get; } = typeof(ScanLimits).GetProperties().Select(p => p.Name).ToArray();
+
+    /// <summary>Rule ids a policy may override.</summary>
+    public static IReadOnlyCollection<string> RuleIds { get; } = Engine.ModelAuditCatalog.Rules.Select(r => r.Id).ToArray();
 
     public static int ExitCodeFor(IReadOnlyCollection<ModelScanResult> results, bool hadErrors) => ExitCode.For(results, hadErrors);
 

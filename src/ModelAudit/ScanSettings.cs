@@ -8,4 +8,5 @@ internal sealed record ScanSettings(
     long? MaxFileSize,
     int TimeoutSec,
     bool SkipHash,
-    Severity MinimumSeverity);
+    Severity MinimumSeverity,
+    PolicyFile? Policy);

@@ -121,6 +121,45 @@ Describe 'Invoke-ModelScan' {
         }
     }
 
+    Context '-Policy' {
+        BeforeAll {
+            $custom = Join-Path $TestDrive 'custom.pkl'
+            [IO.File]::WriteAllBytes($custom, (New-PickleBytes -Module 'acme.models' -Name 'build'))
+        }
+
+        It 'denies extra globals, allows the organisation''s own, and overrides severities' {
+            (Invoke-ModelScan $custom).Findings.Severity | Should -Be 'Warning'
+            $deny = Join-Path $TestDrive 'deny.psd1'
+            Set-Content $deny "@{ DeniedGlobals = @('acme.models.build') }"
+            (Invoke-ModelScan $custom -Policy $deny).Findings.Severity | Should -Be 'Critical'
+            $allow = Join-Path $TestDrive 'allow.psd1'
+            Set-Content $allow "@{ AllowedGlobals = 'acme.models.build' }"
+            (Invoke-ModelScan $custom -Policy $allow).Outcome | Should -Be 'Clean'
+            $override = Join-Path $TestDrive 'override.psd1'
+            Set-Content $override "@{ SeverityOverrides = @{ MA1008 = 'Info' } }"
+            (Invoke-ModelScan $custom -Policy $override).Outcome | Should -Be 'Clean'
+        }
+
+        It 'sets limits' {
+            $limits = Join-Path $TestDrive 'limits.psd1'
+            Set-Content $limits "@{`n  Limits = @{ MaxNestingDepth = 1 }`n}"
+            (Invoke-ModelScan (Join-Path $Fixtures 'malicious/torch_zip_os_system.7z') -Policy $limits).Findings.RuleId | Should -Contain 'MA9007'
+        }
+
+        It 'stops with an error naming the key and line when the policy is malformed' -ForEach @(
+            @{ Text = "@{`n  Limits = @{ MaxDepth = 3 }`n}"; Pattern = ':2: .Limits.*MaxDepth' }
+            @{ Text = "@{`n`n  Colour = 'blue'`n}"; Pattern = ':3: .Colour. is not a policy key' }
+            @{ Text = "@{ DeniedGlobals = @('system') }"; Pattern = 'not an exact .module\.name' }
+            @{ Text = "@{ SeverityOverrides = @{ MA1001 = 'Low' } }"; Pattern = 'Critical, Warning or Info' }
+            @{ Text = "@{ AllowedGlobals = (Get-Date) }"; Pattern = 'constant value' }
+        ) {
+            $bad = Join-Path $TestDrive 'bad.psd1'
+            Set-Content $bad $Text
+            { Invoke-ModelScan $custom -Policy $bad } | Should -Throw -ErrorId 'ModelPolicyInvalid,ModelAudit.Commands.InvokeModelScanCommand'
+            try { Invoke-ModelScan $custom -Policy $bad } catch { $_.Exception.Message | Should -Match $Pattern }
+        }
+    }
+
     Context 'output formatting' {
         It 'shows results as a table with outcome, format and counts' {
             $text = Invoke-ModelScan $malicious | Out-String -Width 200

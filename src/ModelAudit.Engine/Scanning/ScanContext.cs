@@ -157,7 +157,7 @@ internal sealed class ScanContext
     private void Add(string ruleId, string message, long? offset, string? evidence, Severity? severity, string? scanner, IReadOnlyList<string>? cve)
     {
         ModelRule rule = RuleCatalog.Get(ruleId);
-        Severity effective = severity ?? rule.Severity;
+        Severity effective = Options.Policy.SeverityOverrides.TryGetValue(ruleId, out Severity forced) ? forced : severity ?? rule.Severity;
         if (effective < Options.MinimumSeverity)
         {
             return;

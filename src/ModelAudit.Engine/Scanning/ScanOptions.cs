@@ -26,4 +26,7 @@ public sealed record ScanOptions
 
     /// <summary>Budgets for parsers and containers.</summary>
     public ScanLimits Limits { get; init; } = new();
+
+    /// <summary>Organisation policy: extra denied/allowed globals and severity overrides.</summary>
+    public ScanPolicy Policy { get; init; } = new();
 }

@@ -33,6 +33,7 @@ public sealed class GetModelFindingCommand : ModelScanCommandBase
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         _rulePatterns = RuleId.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
     }
 

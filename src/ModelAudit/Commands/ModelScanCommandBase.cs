@@ -67,6 +67,11 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = Math.Min(Environment.ProcessorCount, 8);
 
+    /// <summary>A policy file (.psd1): DeniedGlobals, AllowedGlobals, SeverityOverrides and Limits. See about_ModelAudit.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Policy { get; set; }
+
     /// <summary>Findings below this severity are left out of results.</summary>
     protected virtual Severity FindingThreshold => Severity.Info;
 
@@ -80,10 +85,35 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     protected IReadOnlyList<string> Inputs => _inputs;
 
     /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        PolicyFile? policy = null;
+        string? path = Policy is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Policy);
+        try
+        {
+            if (path is not null)
+            {
+                policy = PolicyFile.Read(path, ScanRunner.LimitNames, ScanRunner.RuleIds);
+            }
+
+            _runner = new ScanRunner(new ScanSettings(Recurse, Include, Exclude,
+                MyInvocation.BoundParameters.ContainsKey(nameof(MaxFileSize)) ? MaxFileSize : null, TimeoutSec, SkipHash, FindingThreshold, policy));
+        }
+        catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+        {
+            // A policy that cannot be read must not silently fall back to the defaults.
+            ThrowTerminatingError(new ErrorRecord(ex, "ModelPolicyInvalid", ErrorCategory.InvalidData, path));
+        }
+    }
+
+    /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        _runner ??= new ScanRunner(new ScanSettings(Recurse, Include, Exclude,
-            MyInvocation.BoundParameters.ContainsKey(nameof(MaxFileSize)) ? MaxFileSize : null, TimeoutSec, SkipHash, FindingThreshold));
+        if (_runner is null)
+        {
+            return;
+        }
+
         bool literal = ParameterSetName == LiteralPathSet;
         foreach (string raw in literal ? LiteralPath : Path)
         {
@@ -109,7 +139,7 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        if (_runner is null)
+        if (_runner is null || _runner.Count == 0)
         {
             Complete();
             return;
@@ -158,9 +188,6 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
 
     /// <summary>Runs a trace over the collected files (Get-ModelPickleTrace).</summary>
     protected IEnumerable<PickleTraceEntry> TraceCollected() => _runner?.Trace(_cancel.Token) ?? Enumerable.Empty<PickleTraceEntry>();
-
-    /// <summary>Whether ProcessRecord collected any file.</summary>
-    protected bool HasFiles => _runner is { Count: > 0 };
 
     /// <summary>Writes a non-terminating error with the path as its target.</summary>
     protected void WriteItemError(Exception exception, string errorId, ErrorCategory category, object target)

@@ -47,7 +47,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     {
         CallableVerdict verdict = _context.InTorchScript && (global.Module!.StartsWith("__torch__", StringComparison.Ordinal) || global.Module == "torch.jit._pickle")
             ? CallableVerdict.Allowed("torchscript")
-            : PickleClassifier.Classify(global.Module!, global.Name!);
+            : PickleClassifier.Classify(global.Module!, global.Name!, _context.Options.Policy);
         var record = new ImportRecord(global, opcode, verdict);
         _imports[global] = record;
         _order.Add(record);

@@ -1,3 +1,5 @@
+using ModelAudit.Engine.Scanning;
+
 namespace ModelAudit.Engine.Formats.Pickle;
 
 /// <summary>
@@ -7,8 +9,22 @@ namespace ModelAudit.Engine.Formats.Pickle;
 /// </summary>
 internal static class PickleClassifier
 {
-    public static CallableVerdict Classify(string module, string name)
+    public static CallableVerdict Classify(string module, string name, ScanPolicy? policy = null)
     {
+        string full = module + "." + name;
+        if (policy is not null)
+        {
+            if (policy.DeniedGlobals.Contains(full) || policy.DeniedGlobals.Contains(PickleNames.Canonical(module) + "." + name))
+            {
+                return CallableVerdict.Dangerous(DangerKind.Execution, "policy: " + full);
+            }
+
+            if (policy.AllowedGlobals.Contains(full))
+            {
+                return CallableVerdict.Allowed("policy");
+            }
+        }
+
         if (PickleAllowlist.ProfileOf(module, name) is { } profile)
         {
             return CallableVerdict.Allowed(profile);
