@@ -149,7 +149,9 @@ internal sealed partial class ZipScanner : IFormatScanner
             return;
         }
 
-        if (IsSupported(entry.Method) && entry.UncompressedSize <= MaxCrcCheckedMember && !entry.IsEncrypted)
+        // CRC tricks matter where a strict reader would skip code (pickles, scripts); raw tensor blobs are not re-read.
+        bool storageBlob = flavour is Flavour.PyTorch or Flavour.TorchScript && StorageBlob().IsMatch(entry.Name);
+        if (IsSupported(entry.Method) && entry.UncompressedSize <= MaxCrcCheckedMember && !entry.IsEncrypted && !storageBlob)
         {
             CheckCrc(stream, entry, dataOffset, context);
         }
@@ -161,7 +163,7 @@ internal sealed partial class ZipScanner : IFormatScanner
         }
 
         using Stream data = OpenData(stream, entry, dataOffset, context);
-        if (flavour is Flavour.PyTorch or Flavour.TorchScript && StorageBlob().IsMatch(entry.Name) && !LooksExecutable(data))
+        if (storageBlob && !LooksExecutable(data))
         {
             return; // raw tensor bytes: torch never parses them, and they are not a format to sniff further.
         }
