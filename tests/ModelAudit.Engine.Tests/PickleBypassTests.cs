@@ -350,4 +350,14 @@ public sealed class PickleBypassTests
         ModelScanResult result = Scan.Bytes(magic.Concat(rest).ToArray(), "model.pt");
         Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Evidence == "builtins.eval('0x1950a86a20f9469cfc6c')");
     }
+
+    // A pickle need not start with PROTO: any pushing opcode can come first, and the file is still found by content.
+    [Fact]
+    public void A_pickle_that_starts_with_a_protocol_4_opcode_and_no_proto()
+    {
+        var p = new PickleBuilder().Str("os").Str("system").StackGlobal().Mark().Str("id").Tuple().Reduce().Stop();
+        ModelScanResult result = Scan.Bytes(p.ToArray(), "weights.dat");
+        Assert.Equal("Pickle", result.Format);
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+    }
 }

@@ -195,3 +195,36 @@ Describe 'Invoke-ModelScan' {
         }
     }
 }
+
+Describe 'Invoke-ModelScan in a hosted runspace' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        $many = Join-Path $TestDrive 'many'
+        New-Item -ItemType Directory -Force $many | Out-Null
+        $source = Get-ChildItem (Join-Path $Fixtures 'benign') -File
+        foreach ($i in 1..40) { foreach ($f in $source) { Copy-Item $f.FullName (Join-Path $many "$i-$($f.Name)") } }
+    }
+
+    It 'writes progress and completes it at the end' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$(Join-Path $Fixtures 'benign')' | Out-Null").Invoke()
+            $ps.Streams.Progress.Count | Should -BeGreaterThan 1
+            $ps.Streams.Progress[-1].RecordType | Should -Be 'Completed'
+            $ps.Streams.Progress[0].Activity | Should -Be 'Scanning model files'
+        } finally { $ps.Dispose() }
+    }
+
+    It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$many' -ThrottleLimit 1")
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 300
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        } finally { $ps.Dispose() }
+    }
+}

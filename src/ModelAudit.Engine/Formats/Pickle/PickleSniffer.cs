@@ -51,12 +51,15 @@ internal static class PickleSniffer
         return stopped && completed >= 3 && (data[0] == (byte)PickleOpcode.Proto || sawImport);
     }
 
+    // Opcodes that can stand first in a stream: they push without popping. CPython accepts any of them whatever the
+    // protocol, so a crafted pickle need not start with PROTO.
     private static bool IsStartOpcode(ReadOnlySpan<byte> data) => data[0] switch
     {
         0x80 => data[1] <= 5,
         (byte)'(' or (byte)']' or (byte)'}' or (byte)')' or (byte)'c' or (byte)'N' or (byte)'I' or (byte)'L' or (byte)'F'
             or (byte)'S' or (byte)'V' or (byte)'U' or (byte)'T' or (byte)'X' or (byte)'J' or (byte)'K' or (byte)'M'
-            or (byte)'G' or (byte)'P' => true,
+            or (byte)'G' or (byte)'P' or (byte)'B' or (byte)'C' => true,
+        0x82 or 0x83 or 0x84 or 0x88 or 0x89 or 0x8A or 0x8B or 0x8C or 0x8D or 0x8E or 0x8F or 0x95 or 0x96 or 0x97 => true,
         _ => false,
     };
 
