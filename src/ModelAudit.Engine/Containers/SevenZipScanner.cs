@@ -21,7 +21,7 @@ internal sealed class SevenZipScanner : IFormatScanner
     public void Scan(ScanInput input, ScanContext context)
     {
         Stream stream = SeekableCopy.Of(input.Stream, "7z archive");
-        using IArchive archive = SevenZipArchive.OpenArchive(new LeaveOpenSeekable(stream), new ReaderOptions { LeaveStreamOpen = true });
+        using IArchive archive = SevenZipArchive.OpenArchive(new LeaveOpenStream(stream), new ReaderOptions { LeaveStreamOpen = true });
         using IReader reader = archive.ExtractAllEntries();
         int entries = 0;
         while (reader.MoveToNextEntry())

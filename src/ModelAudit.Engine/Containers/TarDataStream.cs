@@ -1,7 +1,9 @@
+using ModelAudit.Engine.IO;
+
 namespace ModelAudit.Engine.Containers;
 
 /// <summary>Forward-only view of one tar member's bytes; reports what it consumed so the reader can skip the rest.</summary>
-internal sealed class TarDataStream : Stream
+internal sealed class TarDataStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly long _length;
@@ -15,12 +17,6 @@ internal sealed class TarDataStream : Stream
         _consumed = consumed;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => _length;
 
     public override long Position
@@ -28,8 +24,6 @@ internal sealed class TarDataStream : Stream
         get => _position;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -44,14 +38,4 @@ internal sealed class TarDataStream : Stream
         _consumed(read);
         return read;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

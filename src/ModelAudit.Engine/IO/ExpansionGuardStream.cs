@@ -7,7 +7,7 @@ namespace ModelAudit.Engine.IO;
 /// Wraps a decompressing stream: counts expanded bytes against the file's budget and stops a decompression bomb
 /// (expansion beyond the ratio once past a floor) with a finding and a limit exception, before it costs more.
 /// </summary>
-internal sealed class ExpansionGuardStream : Stream
+internal sealed class ExpansionGuardStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly long _compressedSize;
@@ -23,21 +23,11 @@ internal sealed class ExpansionGuardStream : Stream
         _what = what;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position
     {
         get => _expanded;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -58,16 +48,6 @@ internal sealed class ExpansionGuardStream : Stream
 
         return read;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

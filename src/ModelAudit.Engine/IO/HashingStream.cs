@@ -7,7 +7,7 @@ namespace ModelAudit.Engine.IO;
 /// when a scanner seeks past bytes not yet hashed, they are read once to catch up, so the hash costs one
 /// sequential read of the file however the scanner moves through it.
 /// </summary>
-internal sealed class HashingStream : Stream
+internal sealed class HashingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -24,11 +24,7 @@ internal sealed class HashingStream : Stream
         _inner = inner;
     }
 
-    public override bool CanRead => true;
-
     public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
 
     public override long Length => _inner.Length;
 
@@ -37,8 +33,6 @@ internal sealed class HashingStream : Stream
         get => _inner.Position;
         set => _inner.Position = value;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -91,14 +85,6 @@ internal sealed class HashingStream : Stream
 
         _inner.Position = saved;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -7,7 +7,7 @@ namespace ModelAudit.Engine.IO;
 /// frame header, linked or independent blocks, optional checksums (not verified), concatenated frames.
 /// Written here because no chosen dependency reads LZ4 frames; every length and offset is bounds-checked.
 /// </summary>
-internal sealed class Lz4FrameStream : Stream
+internal sealed class Lz4FrameStream : ReadOnlyStream
 {
     private const uint FrameMagic = 0x184D2204;
     private const int HistorySize = 1 << 16;
@@ -25,21 +25,11 @@ internal sealed class Lz4FrameStream : Stream
 
     public Lz4FrameStream(Stream inner) => _inner = inner;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position
     {
         get => throw new NotSupportedException();
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -266,14 +256,4 @@ internal sealed class Lz4FrameStream : Stream
             throw new EndOfStreamException();
         }
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

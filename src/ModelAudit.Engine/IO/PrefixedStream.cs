@@ -4,7 +4,7 @@ namespace ModelAudit.Engine.IO;
 /// Replays bytes already read from a forward-only stream, then continues with the stream itself, so format
 /// detection can peek at a non-seekable archive member without buffering the member.
 /// </summary>
-internal sealed class PrefixedStream : Stream
+internal sealed class PrefixedStream : ReadOnlyStream
 {
     private readonly byte[] _prefix;
     private readonly int _prefixLength;
@@ -37,21 +37,11 @@ internal sealed class PrefixedStream : Stream
         return (head, new PrefixedStream(head, read, stream));
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position
     {
         get => _position;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -67,16 +57,6 @@ internal sealed class PrefixedStream : Stream
         _position += read;
         return read;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

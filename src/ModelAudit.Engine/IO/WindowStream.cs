@@ -4,7 +4,7 @@ namespace ModelAudit.Engine.IO;
 /// A read-only, seekable window [start, start+length) of a seekable parent stream: lets a stored archive member
 /// or an embedded payload be scanned (and skipped by seek) without copying it.
 /// </summary>
-internal sealed class WindowStream : Stream
+internal sealed class WindowStream : ReadOnlyStream
 {
     private readonly Stream _parent;
     private readonly long _start;
@@ -18,11 +18,7 @@ internal sealed class WindowStream : Stream
         _length = Math.Max(0, Math.Min(length, parent.Length - start));
     }
 
-    public override bool CanRead => true;
-
     public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
 
     public override long Length => _length;
 
@@ -31,8 +27,6 @@ internal sealed class WindowStream : Stream
         get => _position;
         set => _position = Math.Clamp(value, 0, _length);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -63,12 +57,4 @@ internal sealed class WindowStream : Stream
         };
         return _position;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

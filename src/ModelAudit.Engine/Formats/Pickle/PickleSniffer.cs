@@ -69,7 +69,7 @@ internal static class PickleSniffer
     {
         var handler = new SniffHandler();
         Stream stream = new MemoryStream(data, writable: false);
-        var machine = new PickleMachine(new PickleReader(whole ? stream : new IO.LeaveOpenStream(stream)), handler, s_sniffLimits, CancellationToken.None);
+        var machine = new PickleMachine(new PickleReader(whole ? stream : new IO.ForwardOnlyStream(stream)), handler, s_sniffLimits, CancellationToken.None);
         try
         {
             machine.Run();
