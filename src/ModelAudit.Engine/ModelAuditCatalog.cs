@@ -34,6 +34,8 @@ public static class ModelAuditCatalog
         [ModelFormat.Protobuf] = ("Other protobuf models (TensorFlow, Core ML, Paddle)", new[] { ".pb", ".mlmodel", ".pdmodel" }),
         [ModelFormat.TFLite] = ("TensorFlow Lite flatbuffers", new[] { ".tflite" }),
         [ModelFormat.Hdf5] = ("HDF5 (Keras .h5)", new[] { ".h5", ".hdf5" }),
+        [ModelFormat.SentencePiece] = ("SentencePiece tokenizer models (data only)", new[] { ".model" }),
+        [ModelFormat.Media] = ("Images and PDFs beside models (data only; appended archives are still found)", new[] { ".png", ".jpg", ".gif", ".webp", ".pdf" }),
         [ModelFormat.SevenZip] = ("7-Zip archives, solid or not", new[] { ".7z" }),
     };
 

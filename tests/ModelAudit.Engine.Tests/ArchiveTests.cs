@@ -301,4 +301,13 @@ public sealed class ArchiveTests
         Assert.Equal("SevenZip", result.Format);
         Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member!.EndsWith("torch_zip_os_system/data.pkl", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_tar_whose_last_member_is_a_zip_is_not_a_polyglot()
+    {
+        byte[] tar = ArchiveBuilder.Tar(("config.json", "{}"u8.ToArray()), ("weights.npz", ArchiveBuilder.Zip(("a.npy", File.ReadAllBytes(Scan.Fixture("benign/numpy_float.npy"))))));
+        ModelScanResult result = Scan.Bytes(tar, "model.tar");
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+        Assert.False(result.Has("MA2008"), result.Describe());
+    }
 }

@@ -172,4 +172,19 @@ public sealed class DetectionTests
         Assert.True(result.Has("MA6001", Severity.Warning), result.Describe());
         Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
     }
+
+    [Fact]
+    public void Data_that_no_loader_executes_is_recognised()
+    {
+        Assert.Equal(ModelFormat.SentencePiece, Detect(File.ReadAllBytes(Scan.Fixture("benign/tokenizer.model")), "tokenizer.model"));
+        Assert.Equal(ModelFormat.Media, Detect(File.ReadAllBytes(Scan.Fixture("benign/figure.png"))));
+        Assert.Equal(ModelFormat.Media, Detect(Encoding.ASCII.GetBytes("%PDF-1.7\n%binary\n")));
+    }
+
+    [Fact]
+    public void Eight_printable_characters_before_a_brace_are_text_not_safetensors()
+    {
+        byte[] text = Encoding.ASCII.GetBytes("settings{\"a\": 1}\n");
+        Assert.NotEqual(ModelFormat.SafeTensors, Detect(text));
+    }
 }

@@ -10,9 +10,16 @@ namespace ModelAudit.Engine.Containers;
 /// </summary>
 internal static class Polyglots
 {
+    // Containers whose members are stored as they are: a zip as their last member is content, not a second reading.
+    private static readonly HashSet<ModelFormat> s_containers = new()
+    {
+        ModelFormat.Zip, ModelFormat.Tar, ModelFormat.SevenZip, ModelFormat.Gzip, ModelFormat.Bzip2, ModelFormat.Xz,
+        ModelFormat.Zstd, ModelFormat.Lz4, ModelFormat.Zlib, ModelFormat.Lzma, ModelFormat.Empty,
+    };
+
     public static void ScanOtherInterpretations(ScanContext context, ScanInput input, ScanEngine engine)
     {
-        if (input.Format is ModelFormat.Zip or ModelFormat.Empty || input.Length is not > 22)
+        if (s_containers.Contains(input.Format) || input.Length is not > 22)
         {
             return;
         }

@@ -24,7 +24,7 @@ internal static class FormatDetector
             return magic;
         }
 
-        if (LooksLikeSafeTensors(head))
+        if (LooksLikeSafeTensors(head, length))
         {
             return ModelFormat.SafeTensors;
         }
@@ -162,12 +162,20 @@ internal static class FormatDetector
             return ModelFormat.TFLite;
         }
 
+        // Images and PDFs beside models (README figures, model cards): data no model loader executes.
+        if (h.StartsWith(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }) || h.StartsWith(new byte[] { 0xFF, 0xD8, 0xFF })
+            || h.StartsWith("GIF87a"u8) || h.StartsWith("GIF89a"u8) || h.StartsWith("%PDF-"u8)
+            || (h.Length >= 12 && h.StartsWith("RIFF"u8) && h.Slice(8, 4).SequenceEqual("WEBP"u8)))
+        {
+            return ModelFormat.Media;
+        }
+
         return null;
     }
 
     // SafeTensors: u64 little-endian header length, then a JSON object. A huge or zero length is still SafeTensors
     // (the scanner reports the bounds violation); the '{' after the length is what identifies it.
-    private static bool LooksLikeSafeTensors(ReadOnlySpan<byte> h)
+    private static bool LooksLikeSafeTensors(ReadOnlySpan<byte> h, long? length)
     {
         if (h.Length < 10 || h[8] != (byte)'{')
         {
@@ -175,7 +183,15 @@ internal static class FormatDetector
         }
 
         byte next = h[9];
-        return next is (byte)'"' or (byte)'}' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t';
+        if (next is not ((byte)'"' or (byte)'}' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        {
+            return false;
+        }
+
+        // Eight printable characters before a '{' are text, unless they happen to be a length that fits the file.
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(h);
+        bool printable = !h[..8].ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
+        return !printable || (length is { } total && headerLength <= (ulong)total);
     }
 
     private static bool LooksLikeTar(ReadOnlySpan<byte> h)

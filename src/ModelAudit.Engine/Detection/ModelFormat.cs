@@ -38,4 +38,6 @@ public enum ModelFormat
     PE,
     MachO,
     GitLfsPointer,
+    SentencePiece,
+    Media,
 }

@@ -8,6 +8,11 @@ internal static class ProtobufSniffer
 {
     public static ModelFormat? Detect(ReadOnlySpan<byte> h, long? length)
     {
+        if (IsSentencePiece(h))
+        {
+            return ModelFormat.SentencePiece;
+        }
+
         int pos = 0;
         int fields = 0;
         int firstField = 0;
@@ -97,6 +102,24 @@ internal static class ProtobufSniffer
         }
 
         return fields >= 3 ? ModelFormat.Protobuf : null;
+    }
+
+    // SentencePiece ModelProto: repeated pieces (field 1), each { piece: string = 1; score: float = 2; type = 3 }.
+    private static bool IsSentencePiece(ReadOnlySpan<byte> h)
+    {
+        int pos = 0;
+        if (h.Length < 8 || h[pos++] != 0x0A || !TryVarint(h, ref pos, out ulong pieceLength) || pieceLength > 1024)
+        {
+            return false;
+        }
+
+        if (pos >= h.Length || h[pos++] != 0x0A || !TryVarint(h, ref pos, out ulong textLength) || textLength > 512)
+        {
+            return false;
+        }
+
+        pos += (int)textLength;
+        return pos < h.Length && h[pos] == 0x15;
     }
 
     private static bool TryVarint(ReadOnlySpan<byte> h, ref int pos, out ulong value)

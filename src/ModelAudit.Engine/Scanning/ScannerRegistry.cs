@@ -1,6 +1,7 @@
 using ModelAudit.Engine.Analyzers;
 using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
+using ModelAudit.Engine.Formats.Data;
 using ModelAudit.Engine.Formats.Executable;
 using ModelAudit.Engine.Formats.GitLfs;
 using ModelAudit.Engine.Formats.NumPy;
@@ -41,6 +42,7 @@ internal sealed class ScannerRegistry
             new GitLfsPointerScanner(),
             new TextScanner(),
             new ExecutableScanner(),
+            new PassiveDataScanner(),
         },
         new IContentAnalyzer[] { new SecretsAnalyzer() });
 
