@@ -151,4 +151,24 @@ public sealed class MalformedInputTests
         ModelScanResult result = Scan.Bytes(p.Stop().ToArray(), "model.pkl");
         Assert.Equal(ScanOutcome.Clean, result.Outcome);
     }
+
+    [Fact]
+    public void Past_the_retained_budget_arguments_keep_only_a_prefix()
+    {
+        var p = new PickleBuilder().Proto(4).Mark();
+        byte[] chunk = Enumerable.Repeat((byte)'a', 1 << 20).ToArray();
+        for (int i = 0; i < 10; i++)
+        {
+            p.Op('X').Int32(chunk.Length).Raw(chunk);
+        }
+
+        var limits = new Scanning.ScanLimits { MaxPickleRetainedBytes = 4 << 20 };
+        var handler = new Formats.Pickle.SniffHandler();
+        var machine = new Formats.Pickle.PickleMachine(new Formats.Pickle.PickleReader(new MemoryStream(p.Tuple().Stop().ToArray())), handler, limits, CancellationToken.None);
+        var tuple = machine.Run();
+        Assert.Equal(10, tuple.Items!.Count);
+        Assert.All(tuple.Items.Take(4), v => Assert.False(v.IsPartial));
+        Assert.All(tuple.Items.Skip(4), v => Assert.True(v.IsPartial && v.AsString!.Length <= 4096 && v.Length == 1 << 20));
+        Assert.Equal(64, tuple.Items[^1].AsString!.Length);
+    }
 }

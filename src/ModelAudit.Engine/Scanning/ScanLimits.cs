@@ -18,6 +18,10 @@ public sealed record ScanLimits
     /// <summary>Largest string or bytes argument kept in memory; longer ones are skipped by seek after a prefix sniff.</summary>
     public int MaxPickleInlineBytes { get; init; } = 1 << 20;
 
+    /// <summary>Argument bytes kept in memory per pickle stream; past it, arguments keep only a short prefix, so many
+    /// medium-sized arguments cannot grow memory with the file.</summary>
+    public long MaxPickleRetainedBytes { get; init; } = 256L << 20;
+
     /// <summary>Recursion into nested pickles (bytes arguments, base64, hex) and containers.</summary>
     public int MaxNestingDepth { get; init; } = 8;
 

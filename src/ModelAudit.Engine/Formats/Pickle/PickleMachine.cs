@@ -15,6 +15,8 @@ internal sealed partial class PickleMachine
 {
     private const int MaxLine = 1 << 20;
     private const int PrefixSize = 4096;
+    private const int SmallPrefixSize = 64;
+
 
     private readonly PickleReader _reader;
     private readonly IPickleHandler _handler;
@@ -26,6 +28,7 @@ internal sealed partial class PickleMachine
     private long _frameEnd = -1;
     private bool _protoSeen;
     private bool _frameChecked;
+    private long _retained;
 
     public PickleMachine(PickleReader reader, IPickleHandler handler, ScanLimits limits, CancellationToken cancellationToken)
     {
@@ -547,8 +550,9 @@ internal sealed partial class PickleMachine
             throw new ModelFormatException($"a {length:N0}-byte argument runs past the end of the data", offset);
         }
 
-        if (length <= _limits.MaxPickleInlineBytes)
+        if (length <= _limits.MaxPickleInlineBytes && _retained + length <= _limits.MaxPickleRetainedBytes)
         {
+            _retained += length;
             byte[] data = _reader.ReadBytes((int)length);
             PValue value = kind == PValueKind.Bytes ? PValue.Bytes(data, payloadOffset)
                 : PValue.Str(latin1 ? Encoding.Latin1.GetString(data) : DecodeUtf8(data), payloadOffset);
@@ -556,8 +560,10 @@ internal sealed partial class PickleMachine
             return;
         }
 
-        byte[] prefix = _reader.ReadBytes(PrefixSize);
-        _reader.Skip(length - PrefixSize, _cancellationToken);
+        int keep = (int)Math.Min(length, _retained < _limits.MaxPickleRetainedBytes ? PrefixSize : SmallPrefixSize);
+        _retained += keep;
+        byte[] prefix = _reader.ReadBytes(keep);
+        _reader.Skip(length - keep, _cancellationToken);
         PValue partial = kind == PValueKind.Bytes ? PValue.PartialBytes(prefix, length, payloadOffset)
             : PValue.PartialStr(latin1 ? Encoding.Latin1.GetString(prefix) : DecodeUtf8(prefix), length, payloadOffset);
         _handler.OnLargePayload(partial);
