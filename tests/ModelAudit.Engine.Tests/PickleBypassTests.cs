@@ -360,4 +360,35 @@ public sealed class PickleBypassTests
         Assert.Equal("Pickle", result.Format);
         Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
     }
+
+    // Python 3.11 writes enum members as getattr(Class, 'NAME'): graded as the member, not as a resolver.
+    [Fact]
+    public void Enum_members_through_getattr_are_not_a_resolver()
+    {
+        var p = new PickleBuilder().Proto(4).Str("builtins").Str("getattr").StackGlobal()
+            .Str("transformers.trainer_utils").Str("IntervalStrategy").StackGlobal().Str("STEPS").Tuple2().Reduce().Stop();
+        ModelScanResult result = ScanPickle(p);
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+        Assert.Empty(result.Findings);
+    }
+
+    [Theory]
+    [InlineData("builtins", "object", "__subclasses__")]
+    [InlineData("pathlib", "os", "system")]
+    public void Getattr_that_reaches_something_dangerous_is_still_critical(string module, string name, string attribute)
+    {
+        var p = new PickleBuilder().Proto(4).Str("builtins").Str("getattr").StackGlobal()
+            .Str(module).Str(name).StackGlobal().Str(attribute).Tuple2().Reduce().EmptyTuple().Reduce().Stop();
+        ModelScanResult result = ScanPickle(p);
+        Assert.Contains(result.Findings, f => f.Severity == Severity.Critical);
+    }
+
+    [Fact]
+    public void A_method_fetched_by_getattr_and_called_is_a_warning()
+    {
+        var p = new PickleBuilder().Proto(4).Str("builtins").Str("getattr").StackGlobal()
+            .Str("collections").Str("OrderedDict").StackGlobal().Str("fromkeys").Tuple2().Reduce().Mark().Str("x").Tuple().Reduce().Stop();
+        ModelScanResult result = ScanPickle(p);
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1008" && f.Evidence == "collections.OrderedDict.fromkeys('x')");
+    }
 }

@@ -69,6 +69,11 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         if (callable.Kind == PValueKind.Global && _imports.TryGetValue(callable, out ImportRecord? record))
         {
             callable.Use |= GlobalUse.Called;
+            if (AttributeOfImport(callable, call) is { } attribute)
+            {
+                return attribute;
+            }
+
             Trace(call.Offset, call.Opcode!, "Call", callable.QualifiedName, rendered, record.Verdict);
             switch (record.Verdict.Class)
             {
@@ -272,6 +277,31 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         DangerKind.Network => "opens network connections",
         _ => "manipulates the process or interpreter",
     };
+
+    // Python 3.11+ pickles every Enum member as builtins.getattr(EnumClass, 'NAME'). getattr on an import that is
+    // not itself dangerous, with a plain attribute name, reaches exactly what the dotted import Class.NAME would:
+    // it is graded as that import (and as a call when the result is called), not as a resolver.
+    private PValue? AttributeOfImport(PValue callable, PValue call)
+    {
+        if (PickleNames.Canonical(callable.Module!) != "builtins" || callable.Name != "getattr"
+            || call.Args is not { Kind: PValueKind.Tuple, Count: 2 } args
+            || args.Item(0) is not { Kind: PValueKind.Global } owner || args.Item(1)?.AsString is not { } attribute
+            || !_imports.TryGetValue(owner, out ImportRecord? ownerRecord) || ownerRecord.Verdict.Class == CallableClass.Dangerous
+            || attribute.Length == 0 || attribute.Contains('.') || PickleDenylist.DangerousDunders.Contains(attribute))
+        {
+            return null;
+        }
+
+        _imports[callable].Reported = true;
+        var global = PValue.Global(owner.Module!, owner.Name + "." + attribute, call.Offset);
+        CallableVerdict verdict = PickleClassifier.Classify(global.Module!, global.Name!, _context.Options.Policy);
+        // The owner's own import already speaks for it; the member is a finding only if dangerous or called.
+        var record = new ImportRecord(global, "getattr", verdict) { Reported = verdict.Class != CallableClass.Dangerous };
+        _imports[global] = record;
+        _order.Add(record);
+        Trace(call.Offset, call.Opcode!, "Import", global.QualifiedName, call.Render(), verdict);
+        return global;
+    }
 
     // Allowlisted callables whose result matters to later analysis.
     private PValue? AllowedCallResult(PValue callable, PValue call)
