@@ -310,4 +310,46 @@ public sealed class ArchiveTests
         Assert.Equal(ScanOutcome.Clean, result.Outcome);
         Assert.False(result.Has("MA2008"), result.Describe());
     }
+
+    [Fact]
+    public void Data_appended_after_the_end_record()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("config.json", "{}"u8.ToArray()));
+        ModelScanResult result = Scan.Bytes(zip.Concat(s_payload).ToArray(), "model.zip");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA2008" && f.Evidence == "appended data");
+    }
+
+    [Fact]
+    public void Python_source_inside_an_archive_is_found_by_content()
+    {
+        byte[] code = "import os\nimport subprocess\ndef run():\n    os.system('id')\n"u8.ToArray();
+        ModelScanResult result = Scan.Bytes(ArchiveBuilder.Zip(("weights/shard.bin", code), ("README.md", code)), "model.zip");
+        ModelFinding f = Assert.Single(result.Findings, f => f.RuleId == "MA2007");
+        Assert.Equal("weights/shard.bin", f.Member);
+    }
+
+    [Fact]
+    public void Gnu_sparse_members_are_scanned()
+    {
+        byte[] tar = ArchiveBuilder.Tar(("data.pkl", s_payload));
+        tar[156] = (byte)'S';
+        long sum = tar.Take(512).Select((b, i) => i is >= 148 and < 156 ? 32 : b).Sum();
+        Encoding.ASCII.GetBytes(Convert.ToString(sum, 8).PadLeft(6, '0') + "\0 ").CopyTo(tar, 148);
+        ModelScanResult result = Scan.Bytes(tar, "model.tar");
+        Assert.True(result.Has("MA1001"), result.Describe());
+    }
+
+    [Fact]
+    public void An_encrypted_member_leaves_coverage_incomplete()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("archive/data.pkl", s_benign));
+        foreach (int at in ArchiveBuilder.Find(zip, "PK\x01\x02"))
+        {
+            ArchiveBuilder.SetUInt16(zip, at + 8, 0x0001);
+        }
+
+        ModelScanResult result = Scan.Bytes(zip, "model.zip");
+        Assert.True(result.Has("MA2002", Severity.Warning), result.Describe());
+        Assert.Equal(ScanOutcome.Issues, result.Outcome);
+    }
 }

@@ -5,5 +5,6 @@ internal sealed record TarEntryHeader(string Name, char Type, long Size, string?
 {
     public bool IsDirectory => Type == '5' || (Name.EndsWith('/') && Size == 0);
 
-    public bool IsRegularFile => Type is '0' or '\0' or '7';
+    /// <summary>Regular, contiguous and GNU sparse files all carry data worth scanning (sparse: its stored segments).</summary>
+    public bool IsRegularFile => Type is '0' or '\0' or '7' or 'S';
 }

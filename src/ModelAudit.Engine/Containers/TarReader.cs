@@ -63,6 +63,11 @@ internal sealed class TarReader
                     continue;
             }
 
+            if (type == 'S' && header[482] != 0)
+            {
+                SkipSparseExtensions(cancellationToken);
+            }
+
             string name = longName ?? Field(header, 0, 100);
             string prefix = Encoding.UTF8.GetString(header, 257, 6).StartsWith("ustar", StringComparison.Ordinal) ? Field(header, 345, 155) : "";
             if (longName is null && prefix.Length > 0)
@@ -95,6 +100,28 @@ internal sealed class TarReader
             _position += read;
             _pendingSkip -= read;
         });
+    }
+
+    // GNU sparse headers continue their segment map in extra 512-byte blocks while byte 504 is set.
+    private void SkipSparseExtensions(CancellationToken cancellationToken)
+    {
+        byte[] block = new byte[Block];
+        for (int i = 0; i < 4096; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_stream.ReadAtMost(block) < Block)
+            {
+                throw new EndOfStreamException();
+            }
+
+            _position += Block;
+            if (block[504] == 0)
+            {
+                return;
+            }
+        }
+
+        throw new ModelFormatException("GNU sparse map longer than 4096 blocks", _position);
     }
 
     private void Advance(long count, CancellationToken cancellationToken)

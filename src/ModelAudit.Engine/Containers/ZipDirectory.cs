@@ -32,6 +32,9 @@ internal sealed class ZipDirectory
     /// <summary>Absolute offset of the end-of-central-directory record.</summary>
     public long EndRecordOffset { get; }
 
+    /// <summary>Where the archive ends: after the end record and its comment.</summary>
+    public long EndOfArchive { get; private init; }
+
     /// <summary>Finds the end record near the end of <paramref name="stream"/>; null when there is none.</summary>
     public static long? FindEndRecord(Stream stream)
     {
@@ -170,7 +173,8 @@ internal sealed class ZipDirectory
             entries.Add(new ZipEntryInfo(name, flags, method, crc, csize, usize, local + shift, external, true));
         }
 
-        return new ZipDirectory(shift, centralStart, entries, endRecord);
+        int endComment = BinaryPrimitives.ReadUInt16LittleEndian(ReadAt(stream, endRecord + 20, 2));
+        return new ZipDirectory(shift, centralStart, entries, endRecord) { EndOfArchive = endRecord + EndRecordSize + endComment };
     }
 
     internal static string DecodeName(ReadOnlySpan<byte> raw, ushort flags) =>

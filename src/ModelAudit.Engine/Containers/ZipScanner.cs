@@ -50,6 +50,12 @@ internal sealed partial class ZipScanner : IFormatScanner
             context.Report(RuleIds.Polyglot, $"{directory.BaseShift:N0} bytes of other data precede the zip archive.", 0, "prepended data");
         }
 
+        long trailing = stream.Length - directory.EndOfArchive;
+        if (trailing > 0 && !polyglot)
+        {
+            context.Report(RuleIds.Polyglot, $"{trailing:N0} bytes of other data follow the zip's end record.", directory.EndOfArchive, "appended data");
+        }
+
         Flavour flavour = Classify(directory.Entries);
         if (!polyglot)
         {
@@ -121,7 +127,8 @@ internal sealed partial class ZipScanner : IFormatScanner
         if (entry.IsEncrypted)
         {
             // PyTorch ignores the flag and reads the bytes as they are (CVE-2025-1945); so does this scan.
-            context.Report(RuleIds.ArchiveEncryptedMember,
+            // If the bytes really are encrypted, what they hold was not seen: coverage is incomplete.
+            context.ReportInconclusive(RuleIds.ArchiveEncryptedMember,
                 $"Entry '{entry.Name}' is flagged encrypted (flags 0x{entry.Flags:x4}); it was scanned as stored data, as PyTorch reads it.", entry.LocalHeaderOffset, entry.Name);
         }
 

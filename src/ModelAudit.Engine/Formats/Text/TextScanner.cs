@@ -16,6 +16,9 @@ internal sealed class TextScanner : IFormatScanner
     private const int Overlap = 256;
     private static readonly string[] s_scriptExtensions = { ".py", ".sh", ".bash", ".ps1", ".bat", ".cmd", ".js", ".vbs", ".pl", ".rb" };
 
+    // Prose that may quote code: a README's example is not a script in the archive.
+    private static readonly string[] s_documentExtensions = { ".md", ".rst", ".txt", ".html", ".htm", ".ipynb", ".tex" };
+
     public string Name => "Text";
 
     public IReadOnlyList<ModelFormat> Formats { get; } = new[] { ModelFormat.Json, ModelFormat.Yaml, ModelFormat.Text };
@@ -71,5 +74,6 @@ internal sealed class TextScanner : IFormatScanner
 
     private static bool IsScript(ScanInput input) =>
         input.Head.AsSpan().StartsWith("#!"u8)
-        || s_scriptExtensions.Contains(Path.GetExtension(input.Name), StringComparer.OrdinalIgnoreCase);
+        || s_scriptExtensions.Contains(Path.GetExtension(input.Name), StringComparer.OrdinalIgnoreCase)
+        || (!s_documentExtensions.Contains(Path.GetExtension(input.Name), StringComparer.OrdinalIgnoreCase) && ScriptSniffer.LooksLikePython(input.Head));
 }
