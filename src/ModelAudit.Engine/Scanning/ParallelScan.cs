@@ -27,8 +27,17 @@ public sealed class ParallelScan : IDisposable
     public ModelScanResult Take(int index, CancellationToken cancellationToken)
     {
         Task<ModelScanResult> task = _results[index].Task;
-        task.Wait(cancellationToken);
-        return task.Result;
+        try
+        {
+            task.Wait(cancellationToken);
+        }
+        catch (AggregateException)
+        {
+            // A worker gave up on the item because the scan was cancelled; reported below as a cancellation.
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return task.IsCanceled ? throw new OperationCanceledException() : task.Result;
     }
 
     /// <summary>True when item <paramref name="index"/> is finished.</summary>
