@@ -65,7 +65,6 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     public PValue? OnCall(PValue call)
     {
         PValue callable = call.Callable!;
-        string rendered = call.Render();
         if (callable.Kind == PValueKind.Global && _imports.TryGetValue(callable, out ImportRecord? record))
         {
             callable.Use |= GlobalUse.Called;
@@ -74,11 +73,17 @@ internal sealed partial class PickleAnalysis : IPickleHandler
                 return attribute;
             }
 
+            if (record.Verdict.Class == CallableClass.Allowed)
+            {
+                // The common case (every tensor of a checkpoint): no rendering unless a trace asks for it.
+                Trace(call.Offset, call.Opcode!, "Call", callable.QualifiedName, _context.Trace is null ? null : call.Render(), record.Verdict);
+                return AllowedCallResult(callable, call);
+            }
+
+            string rendered = call.Render();
             Trace(call.Offset, call.Opcode!, "Call", callable.QualifiedName, rendered, record.Verdict);
             switch (record.Verdict.Class)
             {
-                case CallableClass.Allowed:
-                    return AllowedCallResult(callable, call);
                 case CallableClass.Dangerous:
                     ReportDangerous(record, call.Offset, $"{rendered} is called by {call.Opcode}", rendered);
                     InspectDangerousArguments(record.Verdict.Danger!.Value, call);
@@ -94,15 +99,16 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         }
 
         // Calling something that is not a plain import: the result of another call (a resolver's output) or a constant.
-        Trace(call.Offset, call.Opcode!, "Call", "<computed>", rendered, CallableVerdict.Unknown);
+        string computed = call.Render();
+        Trace(call.Offset, call.Opcode!, "Call", "<computed>", computed, CallableVerdict.Unknown);
         if (DangerIn(callable) is { } danger)
         {
             _context.Report(RuleIds.ExecutionCallable,
-                $"{rendered} calls a callable obtained at load time from {danger.Global.QualifiedName}.", call.Offset, rendered);
+                $"{computed} calls a callable obtained at load time from {danger.Global.QualifiedName}.", call.Offset, computed);
         }
         else if (callable.Kind != PValueKind.Global)
         {
-            _context.Report(RuleIds.NonAllowlistedCall, $"{rendered} calls a value computed at load time.", call.Offset, rendered);
+            _context.Report(RuleIds.NonAllowlistedCall, $"{computed} calls a value computed at load time.", call.Offset, computed);
         }
 
         return null;
