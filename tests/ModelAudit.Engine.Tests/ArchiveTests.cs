@@ -352,4 +352,54 @@ public sealed class ArchiveTests
         Assert.True(result.Has("MA2002", Severity.Warning), result.Describe());
         Assert.Equal(ScanOutcome.Issues, result.Outcome);
     }
+
+    [Fact]
+    public void Over_the_entry_budget_the_first_entries_are_still_scanned()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("a.pkl", s_payload), ("b.txt", "x"u8.ToArray()), ("c.txt", "y"u8.ToArray()));
+        var options = new Scanning.ScanOptions { Limits = new Scanning.ScanLimits { MaxArchiveEntries = 2 } };
+        ModelScanResult result = Scan.Bytes(zip, "model.zip", options);
+        Assert.True(result.Has("MA1001"), result.Describe());
+        Assert.Contains(result.Findings, f => f.RuleId == "MA9002" && f.Evidence == "MaxArchiveEntries");
+    }
+
+    [Fact]
+    public void The_expanded_bytes_budget_stops_expansion_for_the_whole_file()
+    {
+        byte[] big = new byte[4 << 20];
+        byte[] zip = ArchiveBuilder.Zip(CompressionLevel.Optimal, ("a.pkl", new PickleBuilder().Proto(4).Bytes(big).Stop().ToArray()), ("b.pkl", s_payload));
+        var options = new Scanning.ScanOptions { Limits = new Scanning.ScanLimits { MaxExpandedBytes = 1 << 20 } };
+        ModelScanResult result = Scan.Bytes(zip, "model.zip", options);
+        Assert.True(result.Has("MA2009"), result.Describe());
+        Assert.Contains(result.Findings, f => f.RuleId == "MA9002" && f.Evidence == "MaxExpandedBytes");
+        Assert.NotEqual(ScanOutcome.Clean, result.Outcome);
+    }
+
+    [Fact]
+    public void Zstandard_wrapper()
+    {
+        var buffer = new MemoryStream();
+        using (var z = new SharpCompress.Compressors.ZStandard.CompressionStream(buffer, 3, leaveOpen: true))
+        {
+            z.Write(s_payload);
+        }
+
+        ModelScanResult result = Scan.Bytes(buffer.ToArray(), "model.pkl.zst");
+        Assert.Equal("Zstd", result.Format);
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member == "model.pkl");
+    }
+
+    [Fact]
+    public void Gnu_long_names_are_read()
+    {
+        string longName = string.Join('/', Enumerable.Repeat("deeply-nested-folder", 8)) + "/weights.pkl";
+        var buffer = new MemoryStream();
+        using (var tar = new TarWriter(buffer, TarEntryFormat.Gnu, leaveOpen: true))
+        {
+            tar.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, longName) { DataStream = new MemoryStream(s_payload) });
+        }
+
+        ModelScanResult result = Scan.Bytes(buffer.ToArray(), "model.tar");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member == longName);
+    }
 }

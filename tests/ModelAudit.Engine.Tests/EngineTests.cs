@@ -164,4 +164,26 @@ public sealed class EngineTests : IDisposable
         Assert.DoesNotContain(engine.GetReferencedAssemblies(), a => a.Name!.StartsWith("System.Management.Automation", StringComparison.Ordinal));
         Assert.DoesNotContain(typeof(ModelFinding).Assembly.GetReferencedAssemblies(), a => a.Name!.StartsWith("System.Management", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void An_oci_image_layout_is_scanned_blob_by_blob_with_the_digest_in_the_path()
+    {
+        byte[] layer = ArchiveBuilder.Tar(("opt/model/weights.pkl", PickleBuilder.Gadget("os", "system", "id")));
+        var gz = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write(layer);
+        }
+
+        string digest = Convert.ToHexString(SHA256.HashData(gz.ToArray())).ToLowerInvariant();
+        Write("oci-layout", "{\"imageLayoutVersion\": \"1.0.0\"}"u8.ToArray());
+        Write("index.json", System.Text.Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"manifests\":[{{\"digest\":\"sha256:{digest}\"}}]}}"));
+        Write(Path.Combine("blobs", "sha256", digest), gz.ToArray());
+
+        var engine = new ScanEngine(new ScanOptions { Recurse = true });
+        var results = LocalFileSource.Enumerate(_dir, engine.Options, _ => { }).Select(i => engine.Scan(i, CancellationToken.None)).ToArray();
+        ModelScanResult blob = Assert.Single(results, r => r.Findings.Any(f => f.RuleId == "MA1001"));
+        Assert.EndsWith(digest, blob.Path, StringComparison.Ordinal);
+        Assert.Equal("decompressed!opt/model/weights.pkl", blob.Findings.Single(f => f.RuleId == "MA1001").Member);
+    }
 }

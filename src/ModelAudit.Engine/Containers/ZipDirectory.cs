@@ -32,6 +32,9 @@ internal sealed class ZipDirectory
     /// <summary>Absolute offset of the end-of-central-directory record.</summary>
     public long EndRecordOffset { get; }
 
+    /// <summary>Entries the end record declares; more than <see cref="Entries"/> holds when the entry budget ran out.</summary>
+    public long DeclaredEntries { get; private init; }
+
     /// <summary>Where the archive ends: after the end record and its comment.</summary>
     public long EndOfArchive { get; private init; }
 
@@ -135,16 +138,12 @@ internal sealed class ZipDirectory
             throw new ModelFormatException("the zip end record points outside the file", endRecord);
         }
 
-        if (total > context.Limits.MaxArchiveEntries)
-        {
-            throw new ScanLimitExceededException(nameof(ScanLimits.MaxArchiveEntries),
-                $"the zip declares {total:N0} entries, over the {context.Limits.MaxArchiveEntries:N0} limit", endRecord);
-        }
-
-        var entries = new List<ZipEntryInfo>((int)total);
+        // Over the entry budget, the first entries are still read and scanned; the rest are reported, not dropped silently.
+        long readable = Math.Min(total, context.Limits.MaxArchiveEntries);
+        var entries = new List<ZipEntryInfo>((int)Math.Min(readable, 1 << 16));
         stream.Position = centralStart;
         byte[] fixedPart = new byte[46];
-        for (long i = 0; i < total; i++)
+        for (long i = 0; i < readable; i++)
         {
             if (stream.ReadAtMost(fixedPart) < 46 || !fixedPart.AsSpan().StartsWith("PK\x01\x02"u8))
             {
@@ -174,7 +173,11 @@ internal sealed class ZipDirectory
         }
 
         int endComment = BinaryPrimitives.ReadUInt16LittleEndian(ReadAt(stream, endRecord + 20, 2));
-        return new ZipDirectory(shift, centralStart, entries, endRecord) { EndOfArchive = endRecord + EndRecordSize + endComment };
+        return new ZipDirectory(shift, centralStart, entries, endRecord)
+        {
+            EndOfArchive = endRecord + EndRecordSize + endComment,
+            DeclaredEntries = total,
+        };
     }
 
     internal static string DecodeName(ReadOnlySpan<byte> raw, ushort flags) =>

@@ -99,7 +99,16 @@ internal sealed partial class ZipScanner : IFormatScanner
                 ScanEntry(stream, entry, context, flavour);
             }
 
-            WalkLocalHeaders(stream, directory.BaseShift, directory.CentralStart, byOffset, context, flavour);
+            if (directory.DeclaredEntries > directory.Entries.Count)
+            {
+                context.ReportInconclusive(RuleIds.LimitExceeded,
+                    $"The zip declares {directory.DeclaredEntries:N0} entries; only the first {directory.Entries.Count:N0} (MaxArchiveEntries) were scanned.",
+                    directory.CentralStart, nameof(ScanLimits.MaxArchiveEntries));
+            }
+            else
+            {
+                WalkLocalHeaders(stream, directory.BaseShift, directory.CentralStart, byOffset, context, flavour);
+            }
         }
         finally
         {
