@@ -1,0 +1,392 @@
+using System.Text;
+
+namespace ModelAudit.Engine.Formats.Pickle;
+
+/// <summary>The opcode dispatch: what each of the protocol 0–5 opcodes does to the symbolic stack, memo and handler.</summary>
+internal sealed partial class PickleMachine
+{
+    private void Execute(PickleOpcode op, long offset)
+    {
+        switch (op)
+        {
+            case PickleOpcode.Mark:
+                _marks.Add(_stack.Count);
+                CheckStack(offset);
+                break;
+            case PickleOpcode.Pop:
+                if (_marks.Count > 0 && _marks[^1] == _stack.Count)
+                {
+                    _marks.RemoveAt(_marks.Count - 1);
+                }
+                else
+                {
+                    Pop();
+                }
+
+                break;
+            case PickleOpcode.PopMark:
+                PopMark();
+                break;
+            case PickleOpcode.Dup:
+                Push(Peek(), offset);
+                break;
+            case PickleOpcode.Float:
+                Push(PValue.Float(ParseFloat(_reader.ReadLine(MaxLine), offset)), offset);
+                break;
+            case PickleOpcode.Int:
+                Push(ParseIntLine(_reader.ReadLine(MaxLine), offset), offset);
+                break;
+            case PickleOpcode.BinInt:
+                Push(PValue.Int(_reader.ReadInt32()), offset);
+                break;
+            case PickleOpcode.BinInt1:
+                Push(PValue.Int(_reader.ReadByte()), offset);
+                break;
+            case PickleOpcode.BinInt2:
+                Push(PValue.Int(_reader.ReadUInt16()), offset);
+                break;
+            case PickleOpcode.Long:
+                Push(ParseLongLine(_reader.ReadLine(MaxLine), offset), offset);
+                break;
+            case PickleOpcode.Long1:
+                Push(ReadBinaryLong(_reader.ReadByte(), offset), offset);
+                break;
+            case PickleOpcode.Long4:
+            {
+                int n = _reader.ReadInt32();
+                if (n < 0)
+                {
+                    throw new ModelFormatException("LONG4 with a negative byte count", offset);
+                }
+
+                Push(ReadBinaryLong(n, offset), offset);
+                break;
+            }
+
+            case PickleOpcode.None:
+                Push(PValue.NoneValue, offset);
+                break;
+            case PickleOpcode.NewTrue:
+                Push(PValue.True, offset);
+                break;
+            case PickleOpcode.NewFalse:
+                Push(PValue.False, offset);
+                break;
+            case PickleOpcode.BinFloat:
+                Push(PValue.Float(_reader.ReadDoubleBigEndian()), offset);
+                break;
+            case PickleOpcode.String:
+                PushConstant(PValue.Str(DecodeQuotedString(_reader.ReadLine(MaxLine), offset), offset + 1), offset);
+                break;
+            case PickleOpcode.BinString:
+            {
+                int n = _reader.ReadInt32();
+                if (n < 0)
+                {
+                    throw new ModelFormatException("BINSTRING with a negative length", offset);
+                }
+
+                ReadPayload(n, PValueKind.Str, latin1: true, offset);
+                break;
+            }
+
+            case PickleOpcode.ShortBinString:
+                ReadPayload(_reader.ReadByte(), PValueKind.Str, latin1: true, offset);
+                break;
+            case PickleOpcode.Unicode:
+                PushConstant(PValue.Str(DecodeRawUnicodeEscape(_reader.ReadLine(MaxLine)), offset + 1), offset);
+                break;
+            case PickleOpcode.BinUnicode:
+                ReadPayload(_reader.ReadUInt32(), PValueKind.Str, latin1: false, offset);
+                break;
+            case PickleOpcode.ShortBinUnicode:
+                ReadPayload(_reader.ReadByte(), PValueKind.Str, latin1: false, offset);
+                break;
+            case PickleOpcode.BinUnicode8:
+                ReadPayload(ReadLength64(offset), PValueKind.Str, latin1: false, offset);
+                break;
+            case PickleOpcode.BinBytes:
+                ReadPayload(_reader.ReadUInt32(), PValueKind.Bytes, latin1: false, offset);
+                break;
+            case PickleOpcode.ShortBinBytes:
+                ReadPayload(_reader.ReadByte(), PValueKind.Bytes, latin1: false, offset);
+                break;
+            case PickleOpcode.BinBytes8:
+            case PickleOpcode.ByteArray8:
+                ReadPayload(ReadLength64(offset), PValueKind.Bytes, latin1: false, offset);
+                break;
+            case PickleOpcode.NextBuffer:
+                Push(PValue.Buffer(offset), offset);
+                break;
+            case PickleOpcode.ReadOnlyBuffer:
+                Peek();
+                break;
+            case PickleOpcode.EmptyTuple:
+                Push(PValue.Container(PValueKind.Tuple), offset);
+                break;
+            case PickleOpcode.Tuple:
+                Push(PValue.Container(PValueKind.Tuple, PopMark()), offset);
+                break;
+            case PickleOpcode.Tuple1:
+            case PickleOpcode.Tuple2:
+            case PickleOpcode.Tuple3:
+            {
+                int n = op - PickleOpcode.Tuple1 + 1;
+                var items = new PValue[n];
+                for (int i = n - 1; i >= 0; i--)
+                {
+                    items[i] = Pop();
+                }
+
+                Push(PValue.Container(PValueKind.Tuple, items), offset);
+                break;
+            }
+
+            case PickleOpcode.EmptyList:
+                Push(PValue.Container(PValueKind.List), offset);
+                break;
+            case PickleOpcode.List:
+                Push(PValue.Container(PValueKind.List, PopMark()), offset);
+                break;
+            case PickleOpcode.EmptyDict:
+                Push(PValue.Container(PValueKind.Dict), offset);
+                break;
+            case PickleOpcode.Dict:
+            {
+                List<PValue> items = PopMark();
+                if (items.Count % 2 != 0)
+                {
+                    throw new ModelFormatException("DICT with an odd number of items", offset);
+                }
+
+                Push(PValue.Container(PValueKind.Dict, items), offset);
+                break;
+            }
+
+            case PickleOpcode.EmptySet:
+                Push(PValue.Container(PValueKind.Set), offset);
+                break;
+            case PickleOpcode.FrozenSet:
+                Push(PValue.Container(PValueKind.Set, PopMark()), offset);
+                break;
+            case PickleOpcode.Append:
+            {
+                PValue value = Pop();
+                PValue target = Peek();
+                AddItems(target, new[] { value }, "APPEND", offset);
+                break;
+            }
+
+            case PickleOpcode.Appends:
+            {
+                List<PValue> items = PopMark();
+                AddItems(Peek(), items, "APPENDS", offset);
+                break;
+            }
+
+            case PickleOpcode.SetItem:
+            {
+                PValue value = Pop();
+                PValue key = Pop();
+                AddItems(Peek(), new[] { key, value }, "SETITEM", offset);
+                break;
+            }
+
+            case PickleOpcode.SetItems:
+            {
+                List<PValue> items = PopMark();
+                if (items.Count % 2 != 0)
+                {
+                    throw new ModelFormatException("SETITEMS with an odd number of items", offset);
+                }
+
+                AddItems(Peek(), items, "SETITEMS", offset);
+                break;
+            }
+
+            case PickleOpcode.AddItems:
+            {
+                List<PValue> items = PopMark();
+                AddItems(Peek(), items, "ADDITEMS", offset);
+                break;
+            }
+
+            case PickleOpcode.Get:
+                Push(MemoGet(ParseDecimal(_reader.ReadLine(MaxLine), offset), offset), offset);
+                break;
+            case PickleOpcode.BinGet:
+                Push(MemoGet(_reader.ReadByte(), offset), offset);
+                break;
+            case PickleOpcode.LongBinGet:
+                Push(MemoGet(_reader.ReadUInt32(), offset), offset);
+                break;
+            case PickleOpcode.Put:
+                MemoPut(ParseDecimal(_reader.ReadLine(MaxLine), offset), offset);
+                break;
+            case PickleOpcode.BinPut:
+                MemoPut(_reader.ReadByte(), offset);
+                break;
+            case PickleOpcode.LongBinPut:
+            {
+                int key = _reader.ReadInt32();
+                if (key < 0)
+                {
+                    throw new ModelFormatException("negative LONG_BINPUT argument", offset);
+                }
+
+                MemoPut(key, offset);
+                break;
+            }
+
+            case PickleOpcode.Memoize:
+                MemoPut(_memo.Count, offset);
+                break;
+            case PickleOpcode.Global:
+            {
+                string module = DecodeUtf8(_reader.ReadLine(MaxLine));
+                string name = DecodeUtf8(_reader.ReadLine(MaxLine));
+                Push(Import(module, name, "GLOBAL", offset), offset);
+                break;
+            }
+
+            case PickleOpcode.StackGlobal:
+            {
+                PValue name = Pop();
+                PValue module = Pop();
+                if (module.AsString is { } m && name.AsString is { } n && !module.IsPartial && !name.IsPartial)
+                {
+                    Push(Import(m, n, "STACK_GLOBAL", offset), offset);
+                }
+                else
+                {
+                    _handler.OnDynamicImport(module, name, offset);
+                    Push(PValue.Global("<dynamic>", "<dynamic>", offset), offset);
+                }
+
+                break;
+            }
+
+            case PickleOpcode.Inst:
+            {
+                string module = DecodeUtf8(_reader.ReadLine(MaxLine));
+                string name = DecodeUtf8(_reader.ReadLine(MaxLine));
+                List<PValue> args = PopMark();
+                PValue cls = Import(module, name, "INST", offset);
+                Push(Call(cls, PValue.Container(PValueKind.Tuple, args), "INST", offset), offset);
+                break;
+            }
+
+            case PickleOpcode.Obj:
+            {
+                List<PValue> items = PopMark();
+                if (items.Count == 0)
+                {
+                    throw new ModelFormatException("OBJ without a class", offset);
+                }
+
+                PValue cls = items[0];
+                Push(Call(cls, PValue.Container(PValueKind.Tuple, items.Skip(1)), "OBJ", offset), offset);
+                break;
+            }
+
+            case PickleOpcode.Reduce:
+            {
+                PValue args = Pop();
+                PValue callable = Pop();
+                Push(Call(callable, args, "REDUCE", offset), offset);
+                break;
+            }
+
+            case PickleOpcode.NewObj:
+            {
+                PValue args = Pop();
+                PValue cls = Pop();
+                var call = PValue.Call(cls, args, "NEWOBJ", offset);
+                _handler.OnInstantiate(call);
+                Push(call, offset);
+                break;
+            }
+
+            case PickleOpcode.NewObjEx:
+            {
+                Pop(); // kwargs
+                PValue args = Pop();
+                PValue cls = Pop();
+                var call = PValue.Call(cls, args, "NEWOBJ_EX", offset);
+                _handler.OnInstantiate(call);
+                Push(call, offset);
+                break;
+            }
+
+            case PickleOpcode.Build:
+            {
+                PValue state = Pop();
+                PValue target = Peek();
+
+                // joblib writes raw array bytes right after a wrapper's BUILD, outside any frame: check the
+                // frame at the opcode itself, before the handler moves past those bytes.
+                CheckFrame(offset);
+                _frameChecked = true;
+                _handler.OnBuild(target, state, offset, this);
+                break;
+            }
+
+            case PickleOpcode.Ext1:
+                Push(_handler.OnExtension(_reader.ReadByte(), offset), offset);
+                break;
+            case PickleOpcode.Ext2:
+                Push(_handler.OnExtension(_reader.ReadUInt16(), offset), offset);
+                break;
+            case PickleOpcode.Ext4:
+                Push(_handler.OnExtension(_reader.ReadInt32(), offset), offset);
+                break;
+            case PickleOpcode.PersId:
+            {
+                var pid = PValue.Str(DecodeLatin1(_reader.ReadLine(MaxLine)), offset + 1);
+                _handler.OnPersistentId(pid, offset);
+                Push(PValue.Persistent(pid, offset), offset);
+                break;
+            }
+
+            case PickleOpcode.BinPersId:
+            {
+                PValue pid = Pop();
+                _handler.OnPersistentId(pid, offset);
+                Push(PValue.Persistent(pid, offset), offset);
+                break;
+            }
+
+            case PickleOpcode.Proto:
+            {
+                int protocol = _reader.ReadByte();
+                _handler.OnProto(protocol, offset, _protoSeen);
+                _protoSeen = true;
+                if (protocol > 5)
+                {
+                    throw new ModelFormatException($"unsupported pickle protocol {protocol}", offset);
+                }
+
+                Protocol = protocol;
+                break;
+            }
+
+            case PickleOpcode.Frame:
+            {
+                long length = ReadLength64(offset);
+                long start = _reader.Position;
+
+                // A frame longer than the data is a truncation, found when an opcode reads past the end.
+                if (_frameEnd >= 0 && offset < _frameEnd)
+                {
+                    _handler.OnFrameViolation($"FRAME at {offset} opens inside the frame that ends at {_frameEnd}", offset);
+                }
+
+                _frameEnd = start + length;
+                break;
+            }
+
+            default:
+                throw new ModelFormatException($"invalid opcode 0x{(byte)op:x2}", offset);
+        }
+    }
+}
