@@ -118,6 +118,34 @@ internal static class BenchFiles
         return path;
     }
 
+    /// <summary>
+    /// A zip bomb the scan must read through: data.pkl is deflated zeros behind a pickle head whose BINBYTES8 claims
+    /// 100 GB, so a scanner that follows the pickle inflates until its budget stops it.
+    /// </summary>
+    public static string ZipBomb(string dir)
+    {
+        string path = Path.Combine(dir, "zip-bomb-100gb.zip");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        using var file = File.Create(path);
+        using var zip = new ZipArchive(file, ZipArchiveMode.Create);
+        using Stream s = zip.CreateEntry("archive/data.pkl", CompressionLevel.SmallestSize).Open();
+        s.Write(new byte[] { 0x80, 4, 0x8E });
+        Span<byte> len = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(len, 100_000_000_000L);
+        s.Write(len);
+        byte[] zeros = new byte[1 << 20];
+        for (int i = 0; i < 2048; i++)
+        {
+            s.Write(zeros);
+        }
+
+        return path;
+    }
+
     /// <summary>A zip with 10,000 small members.</summary>
     public static string ManyEntriesZip(string dir)
     {

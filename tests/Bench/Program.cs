@@ -14,6 +14,7 @@ var inputs = new (string Name, string Path)[]
     ("1 GiB single-BINBYTES8 pickle", BenchFiles.HugeBytesPickle(dir)),
     ("1 GiB PyTorch zip checkpoint", BenchFiles.HugeTorchZip(dir)),
     ("10,000-entry zip", BenchFiles.ManyEntriesZip(dir)),
+    ("zip bomb (pickle claiming 100 GB, deflated)", BenchFiles.ZipBomb(dir)),
 };
 
 Console.WriteLine($"{"input",-40} {"mode",-10} {"seconds",8} {"MB/s",9} {"peak MB",8}  outcome");
@@ -72,5 +73,6 @@ static void Measure(string name, string mode, string path, double mb, ScanOption
     watch.Stop();
     stop.Cancel();
     sampler.Wait();
-    Console.WriteLine($"{name,-40} {mode,-10} {watch.Elapsed.TotalSeconds,8:0.000} {mb / watch.Elapsed.TotalSeconds,9:0} {(peak - baseline) / 1048576.0,8:0.0}  {result.Outcome} {result.Format}");
+    string rules = string.Join(",", result.Findings.Select(f => f.RuleId).Distinct());
+    Console.WriteLine($"{name,-40} {mode,-10} {watch.Elapsed.TotalSeconds,8:0.000} {mb / watch.Elapsed.TotalSeconds,9:0} {(peak - baseline) / 1048576.0,8:0.0}  {result.Outcome} {result.Format} {rules}");
 }

@@ -25,6 +25,8 @@ internal sealed class CompressedStreamScanner : IFormatScanner
     {
         // Decompressors may close what they read; the file itself must stay open for hashing and polyglot checks.
         Stream raw = new LeaveOpenStream(input.Stream);
+        long start = input.Stream.CanSeek ? input.Stream.Position : 0;
+        Func<long>? consumed = input.Stream.CanSeek ? () => input.Stream.Position - start : null;
         Stream expanded = input.Format switch
         {
             ModelFormat.Gzip => new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true),
@@ -41,7 +43,7 @@ internal sealed class CompressedStreamScanner : IFormatScanner
         context.InJoblib |= input.Name.EndsWith(".joblib", StringComparison.OrdinalIgnoreCase);
         try
         {
-            using var guarded = new ExpansionGuardStream(expanded, input.Length ?? long.MaxValue / 2, context, $"{input.Format} stream");
+            using var guarded = new ExpansionGuardStream(expanded, input.Length ?? long.MaxValue / 2, context, $"{input.Format} stream", consumed);
             context.ScanChild(inner, guarded, null);
         }
         finally

@@ -243,7 +243,7 @@ internal sealed partial class ZipScanner : IFormatScanner
             93 => new SharpCompress.Compressors.ZStandard.DecompressionStream(raw),
             _ => throw new NotSupportedException($"compression method {entry.Method}"),
         };
-        return entry.Method == 0 ? expanded : new ExpansionGuardStream(expanded, entry.CompressedSize, context, $"entry '{entry.Name}'");
+        return entry.Method == 0 ? expanded : new ExpansionGuardStream(expanded, entry.CompressedSize, context, $"entry '{entry.Name}'", () => raw.Position);
     }
 
     // Zip's LZMA: 2 version bytes, a 2-byte properties size, the properties, then the raw stream.

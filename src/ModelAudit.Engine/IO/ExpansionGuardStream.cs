@@ -11,14 +11,22 @@ internal sealed class ExpansionGuardStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly long _compressedSize;
+    private readonly Func<long>? _compressedRead;
     private readonly ScanContext _context;
     private readonly string _what;
     private long _expanded;
 
-    public ExpansionGuardStream(Stream inner, long compressedSize, ScanContext context, string what)
+    /// <param name="inner">The decompressing stream.</param>
+    /// <param name="compressedSize">Compressed size of the whole member.</param>
+    /// <param name="context">The scan, for its budgets and findings.</param>
+    /// <param name="what">How findings name the member.</param>
+    /// <param name="compressedRead">Compressed bytes consumed so far, when the source can tell: the ratio is then judged
+    /// as expansion goes, so a bomb stops near the floor instead of near its full size.</param>
+    public ExpansionGuardStream(Stream inner, long compressedSize, ScanContext context, string what, Func<long>? compressedRead = null)
     {
         _inner = inner;
         _compressedSize = Math.Max(1, compressedSize);
+        _compressedRead = compressedRead;
         _context = context;
         _what = what;
     }
@@ -39,10 +47,11 @@ internal sealed class ExpansionGuardStream : ReadOnlyStream
             throw new ScanLimitExceededException(nameof(ScanLimits.MaxExpandedBytes), $"{_what}: expanded-bytes budget spent");
         }
 
-        if (_expanded > _context.Limits.CompressionRatioFloor && _expanded > _compressedSize * _context.Limits.MaxCompressionRatio)
+        long compressed = Math.Max(1, _compressedRead?.Invoke() ?? _compressedSize);
+        if (_expanded > _context.Limits.CompressionRatioFloor && _expanded > compressed * _context.Limits.MaxCompressionRatio)
         {
             _context.Report(RuleIds.DecompressionBomb,
-                $"{_what} expands more than {_context.Limits.MaxCompressionRatio:N0}× ({_compressedSize:N0} compressed bytes gave {_expanded:N0} and counting).", null, _what);
+                $"{_what} expands more than {_context.Limits.MaxCompressionRatio:N0}× ({compressed:N0} compressed bytes gave {_expanded:N0} and counting).", null, _what);
             throw new ScanLimitExceededException(nameof(ScanLimits.MaxCompressionRatio), $"{_what}: compression ratio over the limit");
         }
 
