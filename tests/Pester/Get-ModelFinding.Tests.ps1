@@ -25,7 +25,7 @@ Describe 'Get-ModelFinding' {
         ($all | Get-ModelFinding -Severity Critical).Severity | Sort-Object -Unique | Should -Be 'Critical'
         ($all | Get-ModelFinding -RuleId 'MA10*').RuleId | ForEach-Object { $_ | Should -BeLike 'MA10*' }
         ($all | Get-ModelFinding -Category Archive).RuleId | Should -Contain 'MA2008'
-        ($all | Get-ModelFinding -RuleId 'MA1013' -Severity Info) | Should -BeNullOrEmpty
+        ($all | Get-ModelFinding -RuleId 'MA1013' -Severity Critical) | Should -BeNullOrEmpty
     }
 
     It 'groups the finding table by file' {

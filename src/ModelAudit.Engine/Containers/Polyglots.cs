@@ -31,13 +31,22 @@ internal static class Polyglots
             return;
         }
 
-        context.Report(RuleIds.Polyglot, $"The {input.Format} file is also a zip archive (end record at offset {endRecord}); the zip was scanned too.",
-            endRecord, $"{input.Format}+Zip");
         string saved = context.Scanner;
         context.Scanner = zip.Name;
         try
         {
-            zip.ScanEmbedded(stream, endRecord.Value, context);
+            ZipDirectory directory = ZipDirectory.Read(stream, endRecord.Value, context);
+
+            // A zip inside a pickle's own bytes is an argument of that pickle, analysed with it; only a zip after
+            // the pickle is a second reading of the file.
+            if (context.PickleEnd is { } pickleEnd && directory.BaseShift < pickleEnd)
+            {
+                return;
+            }
+
+            context.Report(RuleIds.Polyglot, $"The {input.Format} file is also a zip archive (end record at offset {endRecord}); the zip was scanned too.",
+                endRecord, $"{input.Format}+Zip");
+            zip.ScanEmbedded(stream, directory, context);
         }
         catch (Exception ex) when (ex is ModelFormatException or ScanLimitExceededException or EndOfStreamException or InvalidDataException)
         {

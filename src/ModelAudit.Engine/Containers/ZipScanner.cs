@@ -39,9 +39,9 @@ internal sealed partial class ZipScanner : IFormatScanner
         ScanDirectory(stream, ZipDirectory.Read(stream, endRecord.Value, context), context, polyglot: false);
     }
 
-    /// <summary>Scans the zip whose end record is at <paramref name="endRecord"/> inside a file of another format.</summary>
-    public void ScanEmbedded(Stream stream, long endRecord, ScanContext context) =>
-        ScanDirectory(stream, ZipDirectory.Read(stream, endRecord, context), context, polyglot: true);
+    /// <summary>Scans a zip found by its end record inside a file of another format.</summary>
+    public void ScanEmbedded(Stream stream, ZipDirectory directory, ScanContext context) =>
+        ScanDirectory(stream, directory, context, polyglot: true);
 
     private void ScanDirectory(Stream stream, ZipDirectory directory, ScanContext context, bool polyglot)
     {

@@ -52,6 +52,10 @@ internal sealed class ScanContext
     /// <summary>When set, pickle scanners append every import, call and build here (Get-ModelPickleTrace).</summary>
     public List<PickleTraceEntry>? Trace { get; set; }
 
+    /// <summary>Where the top-level pickle stream(s) ended, when the file is a pickle: bytes before it belong to the
+    /// pickle (an embedded payload), bytes after it are a second interpretation (a polyglot).</summary>
+    public long? PickleEnd { get; set; }
+
     /// <summary>True while scanning the members of a TorchScript archive (its __torch__ classes come from code/).</summary>
     public bool InTorchScript { get; set; }
 

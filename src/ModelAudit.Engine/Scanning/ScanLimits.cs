@@ -16,7 +16,7 @@ public sealed record ScanLimits
     public int MaxPickleMemoEntries { get; init; } = 4_000_000;
 
     /// <summary>Largest string or bytes argument kept in memory; longer ones are skipped by seek after a prefix sniff.</summary>
-    public int MaxPickleInlineBytes { get; init; } = 1 << 20;
+    public int MaxPickleInlineBytes { get; init; } = 16 << 20;
 
     /// <summary>Argument bytes kept in memory per pickle stream; past it, arguments keep only a short prefix, so many
     /// medium-sized arguments cannot grow memory with the file.</summary>

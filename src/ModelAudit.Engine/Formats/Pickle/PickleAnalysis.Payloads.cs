@@ -107,7 +107,11 @@ internal sealed partial class PickleAnalysis
     private void ReportNested(byte[] data, long offset, string encoding)
     {
         _scannedPayloads.Add(offset);
-        _context.Report(RuleIds.EmbeddedPickle, $"A {encoding} value at offset {offset} holds a {data.Length:N0}-byte pickle; it was scanned.", offset, encoding);
+
+        // Raw bytes holding a pickle are real library output (torch storages pickled by plain pickle): what the inner
+        // pickle does is graded on its own. Encoding a pickle as text has no such use.
+        _context.Report(RuleIds.EmbeddedPickle, $"A {encoding} value at offset {offset} holds a {data.Length:N0}-byte pickle; it was scanned.", offset, encoding,
+            severity: encoding == "bytes" ? Severity.Info : null);
         _context.ScanChild($"{encoding}@{offset}", new MemoryStream(data, writable: false), data.Length);
     }
 

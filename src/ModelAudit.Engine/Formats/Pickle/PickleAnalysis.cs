@@ -82,6 +82,11 @@ internal sealed partial class PickleAnalysis : IPickleHandler
 
             string rendered = call.Render();
             Trace(call.Offset, call.Opcode!, "Call", callable.QualifiedName, rendered, record.Verdict);
+            if (ScanTorchStorageBytes(callable, call, record))
+            {
+                return null;
+            }
+
             switch (record.Verdict.Class)
             {
                 case CallableClass.Dangerous:
@@ -337,6 +342,39 @@ internal sealed partial class PickleAnalysis : IPickleHandler
             default:
                 return null;
         }
+    }
+
+    // pickle.dumps(tensor) writes torch.storage._load_from_bytes(<torch.save bytes>): real library output, but a
+    // nested torch.load. When the bytes are at hand, they are scanned as the file they are and the call itself is not
+    // an alarm; anything hidden inside is reported under the member. Bytes that cannot be re-read stay Critical.
+    private bool ScanTorchStorageBytes(PValue callable, PValue call, ImportRecord record)
+    {
+        if (callable.Module != "torch.storage" || callable.Name != "_load_from_bytes" || call.Args?.Item(0) is not { Kind: PValueKind.Bytes } payload)
+        {
+            return false;
+        }
+
+        if (_scannedPayloads.Contains(payload.PayloadOffset))
+        {
+            record.Reported = true; // already scanned as an embedded pickle
+            return true;
+        }
+
+        if (!payload.IsPartial)
+        {
+            record.Reported = true;
+            _context.ScanChild($"torch.load@{payload.PayloadOffset}", new MemoryStream(payload.Data!, writable: false), payload.Data!.Length);
+            return true;
+        }
+
+        if (_stream is { CanSeek: true } stream)
+        {
+            record.Reported = true;
+            _context.ScanChild($"torch.load@{payload.PayloadOffset}", new IO.WindowStream(stream, payload.PayloadOffset, payload.Length), payload.Length);
+            return true;
+        }
+
+        return false;
     }
 
     // copyreg.add_extension(module, name, code): later EXT opcodes with that code import module.name.

@@ -56,6 +56,10 @@ internal sealed class PickleScanner : IFormatScanner
             finally
             {
                 analysis.FinishStream();
+                if (context.Depth == 0)
+                {
+                    context.PickleEnd = reader.Position;
+                }
             }
 
             if (index == 0)
