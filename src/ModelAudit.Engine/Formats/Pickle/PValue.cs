@@ -14,6 +14,9 @@ internal sealed class PValue
     public const int MaxKeptItems = 64;
 
     public static readonly PValue NoneValue = new(PValueKind.None);
+
+    // Small integers are shared: opcode-dense pickles push millions of them.
+    private static readonly PValue[] s_smallInts = Enumerable.Range(-1, 1025).Select(i => new PValue(PValueKind.Int) { Number = i }).ToArray();
     public static readonly PValue True = new(PValueKind.Bool) { Scalar = true };
     public static readonly PValue False = new(PValueKind.Bool) { Scalar = false };
 
@@ -21,8 +24,11 @@ internal sealed class PValue
 
     public PValueKind Kind { get; }
 
-    /// <summary>long, BigInteger text, double, string or bool for scalar kinds.</summary>
+    /// <summary>BigInteger text, double, string or bool for scalar kinds (ints that fit a long are in <see cref="Number"/>).</summary>
     public object? Scalar { get; private init; }
+
+    /// <summary>The value of an Int that fits a long (kept unboxed: one allocation per integer, not two).</summary>
+    private long Number { get; init; }
 
     /// <summary>Bytes kept in memory (all of them, or a prefix when <see cref="IsPartial"/>).</summary>
     public byte[]? Data { get; private init; }
@@ -66,7 +72,7 @@ internal sealed class PValue
 
     public string QualifiedName => Module + "." + Name;
 
-    public static PValue Int(long value) => new(PValueKind.Int) { Scalar = value };
+    public static PValue Int(long value) => value is >= -1 and <= 1023 ? s_smallInts[value + 1] : new(PValueKind.Int) { Number = value };
 
     public static PValue BigInt(string digits) => new(PValueKind.Int) { Scalar = digits };
 
@@ -119,7 +125,7 @@ internal sealed class PValue
 
     public string? AsString => Kind == PValueKind.Str ? (string?)Scalar : null;
 
-    public long? AsLong => Kind == PValueKind.Int && Scalar is long l ? l : Kind == PValueKind.Bool && Scalar is bool b ? (b ? 1 : 0) : null;
+    public long? AsLong => Kind == PValueKind.Int && Scalar is null ? Number : Kind == PValueKind.Bool && Scalar is bool b ? (b ? 1 : 0) : null;
 
     /// <summary>Item <paramref name="index"/> of a tuple or list, when kept.</summary>
     public PValue? Item(int index) => Items is { } items && index < items.Count ? items[index] : null;
@@ -168,7 +174,7 @@ internal sealed class PValue
                 sb.Append((bool)Scalar! ? "True" : "False");
                 break;
             case PValueKind.Int:
-                sb.Append(Scalar is long l ? l.ToString(CultureInfo.InvariantCulture) : (string)Scalar!);
+                sb.Append(Scalar is string digits ? digits : Number.ToString(CultureInfo.InvariantCulture));
                 break;
             case PValueKind.Float:
                 sb.Append(((double)Scalar!).ToString("R", CultureInfo.InvariantCulture));
