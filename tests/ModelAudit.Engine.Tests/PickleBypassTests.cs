@@ -391,4 +391,29 @@ public sealed class PickleBypassTests
         ModelScanResult result = ScanPickle(p);
         Assert.Contains(result.Findings, f => f.RuleId == "MA1008" && f.Evidence == "collections.OrderedDict.fromkeys('x')");
     }
+
+    // A-5: the nested payload hex-encoded in a string, and gzip-compressed in a bytes argument.
+    [Fact]
+    public void A5_hex_encoded_nested_pickle()
+    {
+        string hex = Convert.ToHexString(PickleBuilder.Gadget("os", "system", "id"));
+        ModelScanResult result = ScanPickle(new PickleBuilder().Proto(4).Str(hex).Stop());
+        Assert.True(result.Has("MA1013", Severity.Warning), result.Describe());
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member!.StartsWith("hex@", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A5_gzip_compressed_nested_pickle()
+    {
+        var gz = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write(PickleBuilder.Gadget("os", "system", "id"));
+        }
+
+        var p = new PickleBuilder().Proto(4).Str("pickle").Str("loads").StackGlobal()
+            .Mark().Str("gzip").Str("decompress").StackGlobal().Mark().Bytes(gz.ToArray()).Tuple().Reduce().Tuple().Reduce().Stop();
+        ModelScanResult result = ScanPickle(p);
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member!.StartsWith("compressed@", StringComparison.Ordinal));
+    }
 }

@@ -38,7 +38,19 @@ internal sealed partial class PickleAnalysis
             _context.Report(RuleIds.MarshalledCode, $"A {value.Length:N0}-byte argument is a marshalled code object.", value.PayloadOffset, "marshal");
         }
 
-        if (!PickleSniffer.LooksLikePickle(prefix, null, minimumOpcodes: 8) || value.Kind != PValueKind.Bytes)
+        if (value.Kind != PValueKind.Bytes)
+        {
+            return;
+        }
+
+        if (IsCompressed(prefix) && _stream is { CanSeek: true } compressedSource)
+        {
+            // A compressed blob as an argument: what it expands to is scanned (its own findings, if any, are reported).
+            _context.ScanChild($"compressed@{value.PayloadOffset}", new WindowStream(compressedSource, value.PayloadOffset, value.Length), value.Length);
+            return;
+        }
+
+        if (!PickleSniffer.LooksLikePickle(prefix, null, minimumOpcodes: 8))
         {
             return;
         }
@@ -102,7 +114,21 @@ internal sealed partial class PickleAnalysis
         {
             ReportNested(data, offset, "bytes");
         }
+        else if (IsCompressed(data))
+        {
+            _context.ScanChild($"compressed@{offset}", new MemoryStream(data, writable: false), data.Length);
+        }
     }
+
+    // Strong compression magics only (gzip, bzip2, xz, zstd, LZ4 frame): a two-byte zlib header is too common in raw data.
+    // Checked on every bytes constant (array data included), so magic bytes only, no full detection.
+    private static bool IsCompressed(ReadOnlySpan<byte> data) =>
+        data.Length >= 6 && (
+            (data[0] == 0x1F && data[1] == 0x8B && data[2] == 0x08)
+            || (data[0] == (byte)'B' && data[1] == (byte)'Z' && data[2] == (byte)'h' && data[3] is >= (byte)'1' and <= (byte)'9')
+            || data.StartsWith(new byte[] { 0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00 })
+            || data.StartsWith(new byte[] { 0x28, 0xB5, 0x2F, 0xFD })
+            || data.StartsWith(new byte[] { 0x04, 0x22, 0x4D, 0x18 }));
 
     private void ReportNested(byte[] data, long offset, string encoding)
     {
