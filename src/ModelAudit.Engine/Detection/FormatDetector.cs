@@ -104,29 +104,9 @@ internal static class FormatDetector
             return ModelFormat.SevenZip;
         }
 
-        if (h.Length >= 3 && h[0] == 0x1F && h[1] == 0x8B && h[2] == 0x08)
+        if (CompressionMagic.Identify(h) is { } compressed)
         {
-            return ModelFormat.Gzip;
-        }
-
-        if (h.Length >= 4 && h.StartsWith("BZh"u8) && h[3] >= (byte)'1' && h[3] <= (byte)'9')
-        {
-            return ModelFormat.Bzip2;
-        }
-
-        if (h.StartsWith(new byte[] { 0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00 }))
-        {
-            return ModelFormat.Xz;
-        }
-
-        if (h.StartsWith(new byte[] { 0x28, 0xB5, 0x2F, 0xFD }))
-        {
-            return ModelFormat.Zstd;
-        }
-
-        if (h.StartsWith("\x04\x22\x4D\x18"u8))
-        {
-            return ModelFormat.Lz4;
+            return compressed;
         }
 
         if (h.StartsWith("\x7F\x45\x4C\x46"u8))

@@ -122,13 +122,7 @@ internal sealed partial class PickleAnalysis
 
     // Strong compression magics only (gzip, bzip2, xz, zstd, LZ4 frame): a two-byte zlib header is too common in raw data.
     // Checked on every bytes constant (array data included), so magic bytes only, no full detection.
-    private static bool IsCompressed(ReadOnlySpan<byte> data) =>
-        data.Length >= 6 && (
-            (data[0] == 0x1F && data[1] == 0x8B && data[2] == 0x08)
-            || (data[0] == (byte)'B' && data[1] == (byte)'Z' && data[2] == (byte)'h' && data[3] is >= (byte)'1' and <= (byte)'9')
-            || data.StartsWith(new byte[] { 0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00 })
-            || data.StartsWith(new byte[] { 0x28, 0xB5, 0x2F, 0xFD })
-            || data.StartsWith(new byte[] { 0x04, 0x22, 0x4D, 0x18 }));
+    private static bool IsCompressed(ReadOnlySpan<byte> data) => Detection.CompressionMagic.Identify(data) is not null;
 
     private void ReportNested(byte[] data, long offset, string encoding)
     {
