@@ -45,7 +45,7 @@ internal sealed class ScanContext
     public ModelFormat Format { get; private set; } = ModelFormat.Unknown;
 
     /// <summary>Decompressed bytes produced so far for this file, against <see cref="ScanLimits.MaxExpandedBytes"/>.</summary>
-    public long ExpandedBytes { get; set; }
+    public long ExpandedBytes { get; private set; }
 
     public bool IsInconclusive => _inconclusiveReasons.Count > 0;
 
@@ -124,21 +124,6 @@ internal sealed class ScanContext
             Depth--;
             Member = savedMember;
             Scanner = savedScanner;
-        }
-    }
-
-    /// <summary>Runs the same-member scan of another interpretation (polyglots) without changing the member path.</summary>
-    public void ScanAs(IFormatScanner scanner, ScanInput input)
-    {
-        string saved = Scanner;
-        Scanner = scanner.Name;
-        try
-        {
-            _engine.RunScanner(this, scanner, input);
-        }
-        finally
-        {
-            Scanner = saved;
         }
     }
 

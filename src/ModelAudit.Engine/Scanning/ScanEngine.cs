@@ -147,7 +147,7 @@ public sealed class ScanEngine
     }
 
     /// <summary>Runs a scanner and turns its typed failures into findings, so bad input never escapes as an exception.</summary>
-    internal void RunScanner(ScanContext context, IFormatScanner scanner, ScanInput input)
+    private static void RunScanner(ScanContext context, IFormatScanner scanner, ScanInput input)
     {
         try
         {

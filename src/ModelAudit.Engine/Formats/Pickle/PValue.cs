@@ -67,9 +67,6 @@ internal sealed class PValue
     /// <summary>For globals: whether it has been called, instantiated or had its attributes set.</summary>
     public GlobalUse Use { get; set; }
 
-    /// <summary>For globals and calls: the state set by BUILD has been applied (object filled with data).</summary>
-    public bool Built { get; set; }
-
     public string QualifiedName => Module + "." + Name;
 
     public static PValue Int(long value) => value is >= -1 and <= 1023 ? s_smallInts[value + 1] : new(PValueKind.Int) { Number = value };

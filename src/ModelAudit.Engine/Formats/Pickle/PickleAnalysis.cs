@@ -148,7 +148,6 @@ internal sealed partial class PickleAnalysis : IPickleHandler
             return;
         }
 
-        target.Built = true;
         if (target.Kind == PValueKind.Call && target.Callable is { Kind: PValueKind.Global } cls)
         {
             Trace(offset, "BUILD", "Build", cls.QualifiedName, null, _imports.TryGetValue(cls, out var r) ? r.Verdict : CallableVerdict.Unknown);
