@@ -50,6 +50,8 @@ public sealed class FixtureTests
     [InlineData("polyglot_pickle_zip.pkl", "MA2008", "Pickle")]
     [InlineData("os_system.pkl.lz4", "MA1001", "Lz4")]
     [InlineData("torch_load_from_bytes_payload.pkl", "MA1001", "Pickle")]
+    [InlineData("dill_lambda.pkl", "MA1004", "Pickle")]
+    [InlineData("cloudpickle_function.pkl", "MA1004", "Pickle")]
     [InlineData("torch_zip_os_system.7z", "MA1001", "SevenZip")]
     public void Malicious_fixture_gives_its_finding(string name, string ruleId, string format)
     {

@@ -75,10 +75,11 @@ internal sealed partial class PickleAnalysis
     // Payload offsets already scanned as nested pickles, so a loader argument is not scanned twice.
     private readonly HashSet<long> _scannedPayloads = new();
 
-    // Loader arguments: pickle.loads(b'…'), marshal.loads(b'…'), torch.load(BytesIO(…)) — scan what they would load.
+    // Loader arguments: pickle.loads(b'…'), dill.loads(…) — scan what they would load. Only whole pickles: a loader
+    // fails on anything else, and code objects' byte strings (dill, cloudpickle) are not pickles at all.
     private void InspectDangerousArguments(DangerKind kind, PValue call)
     {
-        if (kind is not (DangerKind.NestedDeserialization or DangerKind.CodeObject))
+        if (kind != DangerKind.NestedDeserialization)
         {
             return;
         }
@@ -91,8 +92,9 @@ internal sealed partial class PickleAnalysis
                 PValueKind.Str when !arg.IsPartial => Encoding.Latin1.GetBytes(arg.AsString!),
                 _ => null,
             };
-            if (data is not null && !_scannedPayloads.Contains(arg.PayloadOffset) && PickleSniffer.LooksLikePickle(data, data.Length, minimumOpcodes: 1))
+            if (data is not null && !_scannedPayloads.Contains(arg.PayloadOffset) && PickleSniffer.IsCompletePickle(data))
             {
+                _scannedPayloads.Add(arg.PayloadOffset);
                 _context.ScanChild($"pickle@{arg.PayloadOffset}", new MemoryStream(data, writable: false), data.Length);
             }
         }
