@@ -72,6 +72,18 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
+    public void The_reason_for_an_inconclusive_outcome_survives_the_severity_filter()
+    {
+        var options = new ScanOptions { MaxFileSize = 10, MinimumSeverity = Severity.Warning };
+        ModelScanResult result = Scan.File(Scan.Fixture("benign/torch_state_dict.pt"), options);
+        Assert.Equal(ScanOutcome.Inconclusive, result.Outcome);
+        Assert.Equal("MA9005", Assert.Single(result.Findings).RuleId);
+
+        ModelScanResult info = Scan.File(Scan.Fixture("benign/torch_full_custom_module.pt"), options with { MaxFileSize = null });
+        Assert.Empty(info.Findings);
+    }
+
+    [Fact]
     public void A_timeout_is_inconclusive_and_keeps_what_was_found()
     {
         var p = new PickleBuilder().Proto(4).Call("os", "system", "id").Pop().EmptyList().Mark();

@@ -79,7 +79,19 @@ internal sealed class ScanContext
 
     /// <summary>Reports a finding under the current member. Identical findings (rule, member, offset, evidence) are kept once.</summary>
     public void Report(string ruleId, string message, long? offset = null, string? evidence = null,
-        Severity? severity = null, string? scanner = null, IReadOnlyList<string>? cve = null)
+        Severity? severity = null, string? scanner = null, IReadOnlyList<string>? cve = null) =>
+        Report(ruleId, message, offset, evidence, severity, scanner, cve, explainsOutcome: false);
+
+    /// <summary>Reports a 9xxx finding and marks coverage Inconclusive. Kept whatever -MinimumSeverity says: it is
+    /// the reason the outcome is not Clean.</summary>
+    public void ReportInconclusive(string ruleId, string message, long? offset = null, string? evidence = null)
+    {
+        _inconclusiveReasons.Add(message);
+        Report(ruleId, message, offset, evidence, null, null, null, explainsOutcome: true);
+    }
+
+    private void Report(string ruleId, string message, long? offset, string? evidence, Severity? severity, string? scanner,
+        IReadOnlyList<string>? cve, bool explainsOutcome)
     {
         if (!_seen.Add((ruleId, Member, offset, evidence)))
         {
@@ -92,20 +104,13 @@ internal sealed class ScanContext
             {
                 _truncated = true;
                 _inconclusiveReasons.Add("findings truncated");
-                Add(RuleIds.FindingsTruncated, $"More than {Limits.MaxFindingsPerFile} findings; the rest were dropped.", null, null, null, scanner, null);
+                Add(RuleIds.FindingsTruncated, $"More than {Limits.MaxFindingsPerFile} findings; the rest were dropped.", null, null, null, scanner, null, true);
             }
 
             return;
         }
 
-        Add(ruleId, message, offset, evidence, severity, scanner, cve);
-    }
-
-    /// <summary>Reports a 9xxx finding and marks coverage Inconclusive.</summary>
-    public void ReportInconclusive(string ruleId, string message, long? offset = null, string? evidence = null)
-    {
-        _inconclusiveReasons.Add(message);
-        Report(ruleId, message, offset, evidence);
+        Add(ruleId, message, offset, evidence, severity, scanner, cve, explainsOutcome);
     }
 
     /// <summary>Scans a nested stream (archive member, decompressed wrapper, embedded payload) as a child member.</summary>
@@ -143,11 +148,12 @@ internal sealed class ScanContext
         return ExpandedBytes <= Limits.MaxExpandedBytes;
     }
 
-    private void Add(string ruleId, string message, long? offset, string? evidence, Severity? severity, string? scanner, IReadOnlyList<string>? cve)
+    private void Add(string ruleId, string message, long? offset, string? evidence, Severity? severity, string? scanner,
+        IReadOnlyList<string>? cve, bool explainsOutcome)
     {
         ModelRule rule = RuleCatalog.Get(ruleId);
         Severity effective = Options.Policy.SeverityOverrides.TryGetValue(ruleId, out Severity forced) ? forced : severity ?? rule.Severity;
-        if (effective < Options.MinimumSeverity)
+        if (effective < Options.MinimumSeverity && !explainsOutcome)
         {
             return;
         }
