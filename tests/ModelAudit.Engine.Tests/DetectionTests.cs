@@ -187,4 +187,13 @@ public sealed class DetectionTests
         byte[] text = Encoding.ASCII.GetBytes("settings{\"a\": 1}\n");
         Assert.NotEqual(ModelFormat.SafeTensors, Detect(text));
     }
+
+    [Fact]
+    public void A_text_pth_with_import_lines_is_a_warning()
+    {
+        ModelScanResult result = Scan.Bytes(Encoding.UTF8.GetBytes("/opt/lib\nimport os; os.system('id')\n"), "model.pth");
+        Assert.True(result.Has("MA6001", Severity.Warning), result.Describe());
+        ModelScanResult plain = Scan.Bytes(Encoding.UTF8.GetBytes("/opt/lib\n"), "paths.pth");
+        Assert.False(plain.Has("MA6001", Severity.Warning), plain.Describe());
+    }
 }

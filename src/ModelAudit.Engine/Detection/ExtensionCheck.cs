@@ -56,7 +56,7 @@ internal static class ExtensionCheck
 
     public static bool IsModelExtension(string name) => s_modelExtensions.Contains(Path.GetExtension(name));
 
-    public static void Report(ScanContext context, string name, ModelFormat format)
+    public static void Report(ScanContext context, string name, ModelFormat format, ReadOnlySpan<byte> head)
     {
         if (format is Empty or GitLfsPointer or Unknown)
         {
@@ -69,9 +69,26 @@ internal static class ExtensionCheck
             return;
         }
 
-        bool dangerous = s_codeBearing.Contains(format) && !expected.Any(s_codeBearing.Contains);
+        // A text .pth is a Python path-configuration file: placed in site-packages, its 'import' lines run at start-up.
+        bool sitePth = extension.Equals(".pth", StringComparison.OrdinalIgnoreCase) && format == Text && HasImportLine(head);
+        bool dangerous = sitePth || (s_codeBearing.Contains(format) && !expected.Any(s_codeBearing.Contains));
         context.Report(RuleIds.ExtensionMismatch,
-            $"'{name}' is named {extension} but its content is {format}.", 0, $"{extension} != {format}",
+            sitePth
+                ? $"'{name}' is a text .pth file with import lines: Python runs them at start-up if the file lands in site-packages."
+                : $"'{name}' is named {extension} but its content is {format}.", 0, $"{extension} != {format}",
             severity: dangerous ? Severity.Warning : Severity.Info);
+    }
+
+    private static bool HasImportLine(ReadOnlySpan<byte> head)
+    {
+        foreach (string line in System.Text.Encoding.UTF8.GetString(head).Split('\n'))
+        {
+            if (line.TrimStart().StartsWith("import ", StringComparison.Ordinal) || line.TrimStart().StartsWith("import\t", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -111,7 +111,7 @@ public sealed class ScanEngine
         var (head, peeked) = PrefixedStream.Peek(stream, HeadSize);
         ModelFormat format = FormatDetector.Detect(head, length, name);
         context.SetFormat(format);
-        ExtensionCheck.Report(context, name, format);
+        ExtensionCheck.Report(context, name, format, head);
 
         var input = new ScanInput(peeked, head, format, name, length);
         IFormatScanner? scanner = Registry.ScannerFor(format);
