@@ -1,7 +1,7 @@
 namespace ModelAudit.Engine;
 
 /// <summary>Input bytes do not follow the format a scanner expected. Carries the offset where parsing stopped.</summary>
-public sealed class ModelFormatException : ModelAuditException
+public class ModelFormatException : ModelAuditException
 {
     public ModelFormatException(string message, long? offset = null) : base(message) => Offset = offset;
 

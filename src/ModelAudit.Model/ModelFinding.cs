@@ -16,7 +16,9 @@ public sealed class ModelFinding
         IReadOnlyList<string> cve,
         string scanner,
         string? remediation,
-        string? helpUri)
+        string? helpUri,
+        string fingerprint = "",
+        ModelSuppression? suppression = null)
     {
         RuleId = ruleId;
         Severity = severity;
@@ -30,6 +32,8 @@ public sealed class ModelFinding
         Scanner = scanner;
         Remediation = remediation;
         HelpUri = helpUri;
+        Fingerprint = fingerprint;
+        Suppression = suppression;
     }
 
     /// <summary>Stable rule id, <c>MA</c> and four digits.</summary>
@@ -67,6 +71,19 @@ public sealed class ModelFinding
 
     /// <summary>The rule's documentation page.</summary>
     public string? HelpUri { get; }
+
+    /// <summary>
+    /// A stable identity for the finding within its file: the same rule, member, evidence and occurrence give the same
+    /// value on every run and machine (offsets and messages are left out, so a rebuilt file keeps its fingerprints).
+    /// Used for SARIF partialFingerprints and baselines; combine with <see cref="Path"/> to identify it across files.
+    /// </summary>
+    public string Fingerprint { get; }
+
+    /// <summary>Why this finding is suppressed (policy, baseline), or null when it is not.</summary>
+    public ModelSuppression? Suppression { get; }
+
+    /// <summary>True when a policy or baseline suppresses the finding; it is still reported, marked as such.</summary>
+    public bool IsSuppressed => Suppression is not null;
 
     /// <summary>Path and member joined with <c>!</c>, as shown in tables.</summary>
     public string Location => Member is null ? Path : Path + "!" + Member;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using ModelAudit;
 using ModelAudit.Bench;
 using ModelAudit.Engine.Scanning;
+using ModelAudit.Engine.Sources;
 
 // Figures for the closing notes: time, MB/s and peak working set above the baseline, per input and mode.
 string dir = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "modelaudit-bench");
@@ -34,7 +35,7 @@ foreach (var (name, path) in inputs)
 
 // Many small real-library files: files per second with the default parallelism.
 string fixtures = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "fixtures", "benign");
-var files = Directory.GetFiles(Path.GetFullPath(fixtures)).SelectMany(f => Enumerable.Repeat(f, 20)).Select(ScanItem.ForFile).ToArray();
+var files = Directory.GetFiles(Path.GetFullPath(fixtures)).SelectMany(f => Enumerable.Repeat(f, 20)).Select(f => LocalFileSource.ItemFor(f)).ToArray();
 var engine = new ScanEngine(new ScanOptions());
 var watch = Stopwatch.StartNew();
 using (var scan = new ParallelScan(engine, files, Environment.ProcessorCount, CancellationToken.None))
@@ -50,7 +51,7 @@ Console.WriteLine($"{files.Length} small library files (fixtures x20), {Environm
 static void Measure(string name, string mode, string path, double mb, ScanOptions options)
 {
     var engine = new ScanEngine(options);
-    engine.Scan(ScanItem.ForFile(path), CancellationToken.None); // warm-up (JIT, page cache)
+    engine.Scan(LocalFileSource.ItemFor(path), CancellationToken.None); // warm-up (JIT, page cache)
     GC.Collect();
     GC.WaitForPendingFinalizers();
     GC.Collect();
@@ -69,7 +70,7 @@ static void Measure(string name, string mode, string path, double mb, ScanOption
         }
     });
     var watch = Stopwatch.StartNew();
-    ModelScanResult result = engine.Scan(ScanItem.ForFile(path), CancellationToken.None);
+    ModelScanResult result = engine.Scan(LocalFileSource.ItemFor(path), CancellationToken.None);
     watch.Stop();
     stop.Cancel();
     sampler.Wait();

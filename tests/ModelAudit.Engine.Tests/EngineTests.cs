@@ -53,7 +53,7 @@ public sealed class EngineTests : IDisposable
     {
         string[] files = Directory.GetFiles(Scan.Fixture("benign")).Concat(Directory.GetFiles(Scan.Fixture("malicious"))).Order(StringComparer.Ordinal).ToArray();
         var engine = new ScanEngine(new ScanOptions());
-        var items = files.Select(ScanItem.ForFile).ToArray();
+        var items = files.Select(f => LocalFileSource.ItemFor(f)).ToArray();
         string Run(int throttle)
         {
             using var scan = new ParallelScan(engine, items, throttle, CancellationToken.None);

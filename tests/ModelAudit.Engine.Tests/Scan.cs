@@ -1,4 +1,5 @@
 using ModelAudit.Engine.Scanning;
+using ModelAudit.Engine.Sources;
 
 namespace ModelAudit.Engine.Tests;
 
@@ -9,7 +10,7 @@ internal static class Scan
         new ScanEngine(options ?? new ScanOptions()).Scan(new ScanItem(name, data.Length, () => new MemoryStream(data, writable: false)), CancellationToken.None);
 
     public static ModelScanResult File(string path, ScanOptions? options = null) =>
-        new ScanEngine(options ?? new ScanOptions()).Scan(ScanItem.ForFile(path), CancellationToken.None);
+        new ScanEngine(options ?? new ScanOptions()).Scan(LocalFileSource.ItemFor(path), CancellationToken.None);
 
     public static string RepoRoot { get; } = FindRoot();
 

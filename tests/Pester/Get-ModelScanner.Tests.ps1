@@ -16,7 +16,9 @@ Describe 'Get-ModelScanner' {
     }
 
     It 'filters with wildcards and -ScannedOnly' {
-        (Get-ModelScanner -Format 'Py*', 'Zip').Format | Should -Be 'Zip'
+        # The flavours a scanner refines a format into (PyTorchZip, PyTorchLegacy) are listed as formats of their own.
+        (Get-ModelScanner -Format 'Py*', 'Zip').Format | Should -Be @('PyTorchLegacy', 'PyTorchLegacyTar', 'PyTorchZip', 'Zip')
+        (Get-ModelScanner -Format 'PyTorchZip').Scanner | Should -Be 'Zip'
         (Get-ModelScanner -ScannedOnly).IsScanned | Sort-Object -Unique | Should -BeTrue
     }
 }

@@ -23,8 +23,9 @@ internal sealed partial class SecretsAnalyzer : IContentAnalyzer
 
     public string Name => "Secrets";
 
-    public void AnalyzeText(string text, string source, long? offset, ScanContext context)
+    public void Analyze(ContentFragment fragment, ScanContext context)
     {
+        string text = fragment.Text;
         if (text.Length < 20)
         {
             return;
@@ -35,7 +36,7 @@ internal sealed partial class SecretsAnalyzer : IContentAnalyzer
             Match match = pattern.Match(text);
             if (match.Success)
             {
-                context.Report(RuleIds.EmbeddedSecret, $"{kind} found in {source}.", offset, Redact(match.Value), scanner: Name);
+                context.Report(RuleIds.EmbeddedSecret, $"{kind} found in {fragment.Describe()}.", fragment.Offset, Redact(match.Value), scanner: Name);
             }
         }
     }

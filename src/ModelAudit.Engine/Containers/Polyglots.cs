@@ -10,51 +10,37 @@ namespace ModelAudit.Engine.Containers;
 /// </summary>
 internal static class Polyglots
 {
-    // Containers whose members are stored as they are: a zip as their last member is content, not a second reading.
-    private static readonly HashSet<ModelFormat> s_containers = new()
+    public static void ScanOtherInterpretations(ScanContext context, Stream stream, IReadOnlyList<Reading> held, long? length)
     {
-        ModelFormat.Zip, ModelFormat.Tar, ModelFormat.SevenZip, ModelFormat.Gzip, ModelFormat.Bzip2, ModelFormat.Xz,
-        ModelFormat.Zstd, ModelFormat.Lz4, ModelFormat.Zlib, ModelFormat.Lzma, ModelFormat.Empty,
-    };
-
-    public static void ScanOtherInterpretations(ScanContext context, ScanInput input, ScanEngine engine)
-    {
-        if (s_containers.Contains(input.Format) || input.Length is not > 22)
+        // A zip (or anything holding members as they are) that ends with a zip holds it as content, not as a second reading.
+        if (held.Any(r => r.Format.Risk == FormatRisk.Container) || length is not > ZipEndRecord.Size)
         {
             return;
         }
 
-        Stream stream = input.Stream;
-        long? endRecord = ZipDirectory.FindEndRecord(stream);
-        if (endRecord is null || engine.Registry.ScannerFor(ModelFormat.Zip) is not ZipScanner zip)
+        ZipEndRecord? end = ZipEndRecord.Find(stream);
+        if (end is null)
         {
             return;
         }
 
-        string saved = context.Scanner;
-        context.Scanner = zip.Name;
-        try
+        ZipScanner zip = context.File.Engine.Registry.Get<ZipScanner>();
+        ScanContext zipContext = context.With(f => f with { Scanner = zip.Info.Name });
+        zipContext.Guarded("Zip", () =>
         {
-            ZipDirectory directory = ZipDirectory.Read(stream, endRecord.Value, context);
+            ZipDirectory directory = ZipDirectory.Read(stream, end, context.Limits);
 
             // A zip inside a pickle's own bytes is an argument of that pickle, analysed with it; only a zip after
             // the pickle is a second reading of the file.
-            if (context.PickleEnd is { } pickleEnd && directory.BaseShift < pickleEnd)
+            if (context.File.PickleEnd is { } pickleEnd && directory.BaseShift < pickleEnd)
             {
                 return;
             }
 
-            context.Report(RuleIds.Polyglot, $"The {input.Format} file is also a zip archive (end record at offset {endRecord}); the zip was scanned too.",
-                endRecord, $"{input.Format}+Zip");
-            zip.ScanEmbedded(stream, directory, context);
-        }
-        catch (Exception ex) when (ex is ModelFormatException or ScanLimitExceededException or EndOfStreamException or InvalidDataException)
-        {
-            context.ReportInconclusive(RuleIds.ParseError, $"The embedded zip could not be read: {ex.Message}", endRecord);
-        }
-        finally
-        {
-            context.Scanner = saved;
-        }
+            string what = held.Count > 0 ? held[0].Format.Name : "unrecognised";
+            zipContext.Report(RuleIds.Polyglot, $"The {what} file is also a zip archive (end record at offset {end.Offset}); the zip was scanned too.",
+                end.Offset, $"{what}+Zip");
+            zip.ScanEmbedded(stream, directory, zipContext);
+        });
     }
 }

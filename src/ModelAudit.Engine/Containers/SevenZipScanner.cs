@@ -14,13 +14,16 @@ namespace ModelAudit.Engine.Containers;
 /// </summary>
 internal sealed class SevenZipScanner : IFormatScanner
 {
-    public string Name => "SevenZip";
+    private static readonly byte[] s_magic = { 0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C };
 
-    public IReadOnlyList<ModelFormat> Formats { get; } = new[] { ModelFormat.SevenZip };
+    public ScannerInfo Info { get; } = new("7z", "SevenZip", new[] { ContainerFormats.SevenZip });
+
+    public Reading? Sniff(SniffInput input) =>
+        input.Head.AsSpan().StartsWith(s_magic) ? new Reading(ContainerFormats.SevenZip, this, ReadingStrength.Structural) : null;
 
     public void Scan(ScanInput input, ScanContext context)
     {
-        Stream stream = SeekableCopy.Of(input.Stream, "7z archive");
+        Stream stream = SeekableCopy.Of(input.Stream, "7z archive", context.Limits);
         using IArchive archive = SevenZipArchive.OpenArchive(new LeaveOpenStream(stream), new ReaderOptions { LeaveStreamOpen = true });
         using IReader reader = archive.ExtractAllEntries();
         int entries = 0;

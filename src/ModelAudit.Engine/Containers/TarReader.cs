@@ -39,7 +39,7 @@ internal sealed class TarReader
                 throw new ModelFormatException("tar header truncated", _position - read);
             }
 
-            if (!Detection.TarHeaderChecksum.IsValid(header))
+            if (!TarHeaderChecksum.IsValid(header))
             {
                 throw new ModelFormatException("tar header checksum does not match", _position - Block);
             }

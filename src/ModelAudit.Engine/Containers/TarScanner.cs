@@ -12,9 +12,20 @@ internal sealed class TarScanner : IFormatScanner
 {
     private static readonly HashSet<string> s_legacyTorchMembers = new(StringComparer.Ordinal) { "sys_info", "pickle", "storages", "tensors" };
 
-    public string Name => "Tar";
+    public ScannerInfo Info { get; } = new("tar", "Tar", new[] { ContainerFormats.Tar, ContainerFormats.PyTorchLegacyTar });
 
-    public IReadOnlyList<ModelFormat> Formats { get; } = new[] { ModelFormat.Tar };
+    public Reading? Sniff(SniffInput input) => LooksLikeTar(input.Head) ? new Reading(ContainerFormats.Tar, this, ReadingStrength.Structural) : null;
+
+    private static bool LooksLikeTar(ReadOnlySpan<byte> h)
+    {
+        if (h.Length < 512)
+        {
+            return false;
+        }
+
+        // ustar and GNU tar have a magic; pre-POSIX (v7) tar has none, but the header checksum must match.
+        return h.Slice(257, 5).SequenceEqual("ustar"u8) || TarHeaderChecksum.IsValid(h[..512]);
+    }
 
     public void Scan(ScanInput input, ScanContext context)
     {
@@ -29,7 +40,7 @@ internal sealed class TarScanner : IFormatScanner
 
             if (s_legacyTorchMembers.Contains(entry.Name))
             {
-                context.SetFormat(ModelFormat.PyTorchLegacyTar);
+                context.SetFormat(ContainerFormats.PyTorchLegacyTar);
             }
 
             if (ArchivePaths.Escape(entry.Name) is { } escape)

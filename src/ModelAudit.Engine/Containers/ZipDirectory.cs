@@ -1,153 +1,147 @@
 using System.Buffers.Binary;
 using System.Text;
-using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Scanning;
 
 namespace ModelAudit.Engine.Containers;
 
 /// <summary>
-/// Reads a zip's end record (zip64 included) and central directory from a seekable stream. The shift between
-/// where the directory says it is and where it really is measures data prepended to the archive.
+/// The entries a zip's central directory gives, read the way each kind of loader reads it, and united: Python's
+/// zipfile locates the directory by its size (end record minus size, so prepended data shifts every offset) and reads
+/// records until the size is used up, ignoring the count; PyTorch's miniz reads the count of records at the recorded
+/// offset. An end record that under-counts hides members from count-driven readers, one that lies about the offset
+/// hides them from zipfile; every member any of them would open is scanned, and any disagreement is reported.
 /// </summary>
 internal sealed class ZipDirectory
 {
-    private const int EndRecordSize = 22;
+    private const int CentralFixedSize = 46;
 
-    private ZipDirectory(long baseShift, long centralStart, IReadOnlyList<ZipEntryInfo> entries, long endRecordOffset)
+    private ZipDirectory(ZipEndRecord end, long baseShift, IReadOnlyList<ZipEntryInfo> entries)
     {
+        End = end;
         BaseShift = baseShift;
-        CentralStart = centralStart;
         Entries = entries;
-        EndRecordOffset = endRecordOffset;
     }
 
-    /// <summary>Bytes before the archive's first byte (self-extractors, polyglots).</summary>
+    public ZipEndRecord End { get; }
+
+    /// <summary>Bytes before the archive's first byte (self-extractors, polyglots), as zipfile infers them.</summary>
     public long BaseShift { get; }
 
-    /// <summary>Absolute offset of the central directory.</summary>
-    public long CentralStart { get; }
+    /// <summary>Where the directory starts (by its size): local entries lie before it.</summary>
+    public long CentralStart => End.DirectoryStartBySize;
 
+    /// <summary>Every entry some reading of the directory gives, in directory order, each local header once.</summary>
     public IReadOnlyList<ZipEntryInfo> Entries { get; }
 
-    /// <summary>Absolute offset of the end-of-central-directory record.</summary>
-    public long EndRecordOffset { get; }
+    /// <summary>What the readings disagree about, for a finding; null when they agree.</summary>
+    public string? Disagreement { get; private init; }
 
-    /// <summary>Entries the end record declares; more than <see cref="Entries"/> holds when the entry budget ran out.</summary>
-    public long DeclaredEntries { get; private init; }
+    /// <summary>Entries left unread because of <see cref="ScanLimits.MaxArchiveEntries"/>.</summary>
+    public long EntriesOverBudget { get; private init; }
 
-    /// <summary>Where the archive ends: after the end record and its comment.</summary>
-    public long EndOfArchive { get; private init; }
+    /// <summary>A directory record that could not be parsed, where reading stopped; null when all parsed.</summary>
+    public string? Damage { get; private init; }
 
-    /// <summary>Finds the end record near the end of <paramref name="stream"/>; null when there is none.</summary>
-    public static long? FindEndRecord(Stream stream)
+    public static ZipDirectory Read(Stream stream, ZipEndRecord end, ScanLimits limits)
     {
-        long length = stream.Length;
-        int tailLength = (int)Math.Min(length, 0xFFFF + EndRecordSize);
-        if (tailLength < EndRecordSize)
-        {
-            return null;
-        }
+        var entries = new List<ZipEntryInfo>();
+        var byLocal = new HashSet<(long, string)>();
+        int budget = limits.MaxArchiveEntries;
+        long overBudget = 0;
+        string? damage = null;
 
-        byte[] tail = new byte[tailLength];
-        stream.Position = length - tailLength;
-        stream.ReadAtMost(tail);
-        for (int i = tailLength - EndRecordSize; i >= 0; i--)
+        void Add(List<ZipEntryInfo> found)
         {
-            if (tail[i] == 'P' && tail[i + 1] == 'K' && tail[i + 2] == 5 && tail[i + 3] == 6)
+            foreach (ZipEntryInfo entry in found)
             {
-                int commentLength = BinaryPrimitives.ReadUInt16LittleEndian(tail.AsSpan(i + 20));
-                long at = length - tailLength + i;
-                if (at + EndRecordSize + commentLength <= length && CentralDirectoryIsThere(stream, at, tail.AsSpan(i)))
+                if (!byLocal.Add((entry.LocalHeaderOffset, entry.Name)))
                 {
-                    return at;
+                    continue;
                 }
+
+                if (entries.Count >= budget)
+                {
+                    overBudget++;
+                    continue;
+                }
+
+                entries.Add(entry);
             }
         }
 
-        return null;
+        // zipfile: records until the size is used up, from end-minus-size; offsets shifted by the inferred prefix.
+        long bySizeStart = end.DirectoryStartBySize;
+        long shift = bySizeStart - end.DirectoryOffset;
+        var bySize = ReadRecords(stream, bySizeStart, end.DirectoryEnd, long.MaxValue, shift, ref damage, budget);
+        Add(bySize);
+
+        // A reader that trusts the count goes on past the size while records follow (up to the end record).
+        var byCount = bySize.Count < end.TotalEntries
+            ? ReadRecords(stream, bySizeStart, end.Offset, end.TotalEntries, shift, ref damage, budget)
+            : bySize;
+        Add(byCount);
+
+        // miniz: the count of records at the recorded offset, local offsets as recorded (no prefix inference).
+        List<ZipEntryInfo> byOffset = bySize;
+        if (shift != 0 && ZipBytes.HasSignatureAt(stream, end.DirectoryOffset, ZipBytes.CentralSignature))
+        {
+            string? ignored = null;
+            byOffset = ReadRecords(stream, end.DirectoryOffset, end.Offset, Math.Max(1, end.TotalEntries), 0, ref ignored, budget);
+            Add(byOffset);
+        }
+
+        var disagreements = new List<string>();
+        if (end.TotalEntries != bySize.Count)
+        {
+            disagreements.Add($"the end record counts {end.TotalEntries:N0} entries but its {end.DirectorySize:N0}-byte directory holds {bySize.Count:N0}");
+        }
+
+        if (end.DiskEntries != end.TotalEntries)
+        {
+            disagreements.Add($"the end record gives {end.DiskEntries:N0} entries on this disk and {end.TotalEntries:N0} in all");
+        }
+
+        if (byCount.Count > bySize.Count)
+        {
+            disagreements.Add($"{byCount.Count - bySize.Count:N0} directory records follow the directory's recorded size");
+        }
+
+        if (!ReferenceEquals(byOffset, bySize))
+        {
+            disagreements.Add($"the recorded directory offset {end.DirectoryOffset:N0} and the size-derived one {bySizeStart:N0} both hold a directory");
+        }
+
+        return new ZipDirectory(end, shift, entries)
+        {
+            Disagreement = disagreements.Count == 0 ? null : string.Join("; ", disagreements),
+            EntriesOverBudget = overBudget,
+            Damage = damage,
+        };
     }
 
-    private static bool CentralDirectoryIsThere(Stream stream, long endRecord, ReadOnlySpan<byte> record)
+    // Central records from 'start', up to 'limit' bytes and 'count' records; stops (noting the damage) at a bad record.
+    private static List<ZipEntryInfo> ReadRecords(Stream stream, long start, long limit, long count, long shift, ref string? damage, int budget)
     {
-        try
+        var entries = new List<ZipEntryInfo>();
+        long position = start;
+        byte[] fixedPart = new byte[CentralFixedSize];
+        while (entries.Count < count && entries.Count <= budget && position + CentralFixedSize <= limit)
         {
-            var (directoryEnd, total, size, _) = ReadEnd(stream, endRecord);
-            if (total == 0)
+            if (!ZipBytes.HasSignatureAt(stream, position, ZipBytes.CentralSignature))
             {
-                return true;
-            }
-
-            long start = directoryEnd - size;
-            if (start < 0)
-            {
-                return false;
-            }
-
-            Span<byte> sig = stackalloc byte[4];
-            stream.Position = start;
-            return stream.ReadAtMost(sig) == 4 && sig.SequenceEqual("PK\x01\x02"u8);
-        }
-        catch (ModelFormatException)
-        {
-            return false;
-        }
-    }
-
-    // The end record, and the zip64 end record when a locator precedes it (PyTorch always writes one).
-    private static (long DirectoryEnd, long Total, long Size, long Offset) ReadEnd(Stream stream, long endRecord)
-    {
-        byte[] record = ReadAt(stream, endRecord, EndRecordSize);
-        long total = BinaryPrimitives.ReadUInt16LittleEndian(record.AsSpan(10));
-        long size = BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(12));
-        long offset = BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(16));
-        long directoryEnd = endRecord;
-        if (endRecord >= 20 + 56 && ReadAt(stream, endRecord - 20, 4).AsSpan().SequenceEqual("PK\x06\x07"u8))
-        {
-            long z64At = endRecord - 20 - 56;
-            byte[] z = ReadAt(stream, z64At, 56);
-            if (z.AsSpan().StartsWith("PK\x06\x06"u8))
-            {
-                directoryEnd = z64At;
-                if (total == 0xFFFF)
+                if (count == long.MaxValue)
                 {
-                    total = (long)BinaryPrimitives.ReadUInt64LittleEndian(z.AsSpan(32));
+                    damage ??= $"no central directory record at offset {position:N0}, inside the directory";
                 }
 
-                if (size == 0xFFFFFFFF)
-                {
-                    size = (long)BinaryPrimitives.ReadUInt64LittleEndian(z.AsSpan(40));
-                }
-
-                if (offset == 0xFFFFFFFF)
-                {
-                    offset = (long)BinaryPrimitives.ReadUInt64LittleEndian(z.AsSpan(48));
-                }
+                break;
             }
-        }
 
-        return (directoryEnd, total, size, offset);
-    }
-
-    public static ZipDirectory Read(Stream stream, long endRecord, ScanContext context)
-    {
-        var (directoryEnd, total, size, offset) = ReadEnd(stream, endRecord);
-        long centralStart = directoryEnd - size;
-        long shift = centralStart - offset;
-        if (centralStart < 0 || shift < 0)
-        {
-            throw new ModelFormatException("the zip end record points outside the file", endRecord);
-        }
-
-        // Over the entry budget, the first entries are still read and scanned; the rest are reported, not dropped silently.
-        long readable = Math.Min(total, context.Limits.MaxArchiveEntries);
-        var entries = new List<ZipEntryInfo>((int)Math.Min(readable, 1 << 16));
-        stream.Position = centralStart;
-        byte[] fixedPart = new byte[46];
-        for (long i = 0; i < readable; i++)
-        {
-            if (stream.ReadAtMost(fixedPart) < 46 || !fixedPart.AsSpan().StartsWith("PK\x01\x02"u8))
+            stream.Position = position;
+            if (IO.StreamExtensions.ReadAtMost(stream, fixedPart) < CentralFixedSize)
             {
-                throw new ModelFormatException($"central directory entry {i} is missing or truncated", stream.Position);
+                damage ??= $"the central directory record at offset {position:N0} is truncated";
+                break;
             }
 
             var f = fixedPart.AsSpan();
@@ -161,23 +155,21 @@ internal sealed class ZipDirectory
             int commentLength = BinaryPrimitives.ReadUInt16LittleEndian(f[32..]);
             uint external = BinaryPrimitives.ReadUInt32LittleEndian(f[38..]);
             long local = BinaryPrimitives.ReadUInt32LittleEndian(f[42..]);
-            byte[] variable = new byte[nameLength + extraLength + commentLength];
-            if (stream.ReadAtMost(variable) < variable.Length)
+            int variableLength = nameLength + extraLength + commentLength;
+            if (position + CentralFixedSize + variableLength > stream.Length)
             {
-                throw new ModelFormatException($"central directory entry {i} is truncated", stream.Position);
+                damage ??= $"the central directory record at offset {position:N0} runs past the end of the file";
+                break;
             }
 
+            byte[] variable = ZipBytes.ReadAt(stream, position + CentralFixedSize, variableLength);
             string name = DecodeName(variable.AsSpan(0, nameLength), flags);
             ApplyZip64(variable.AsSpan(nameLength, extraLength), ref usize, ref csize, ref local);
-            entries.Add(new ZipEntryInfo(name, flags, method, crc, csize, usize, local + shift, external, true));
+            entries.Add(new ZipEntryInfo(name, flags, method, crc, csize, usize, ZipBytes.Offset(local, shift), external, true));
+            position += CentralFixedSize + variableLength;
         }
 
-        int endComment = BinaryPrimitives.ReadUInt16LittleEndian(ReadAt(stream, endRecord + 20, 2));
-        return new ZipDirectory(shift, centralStart, entries, endRecord)
-        {
-            EndOfArchive = endRecord + EndRecordSize + endComment,
-            DeclaredEntries = total,
-        };
+        return entries;
     }
 
     internal static string DecodeName(ReadOnlySpan<byte> raw, ushort flags) =>
@@ -197,19 +189,19 @@ internal sealed class ZipDirectory
                 int p = 0;
                 if (usize == 0xFFFFFFFF && p + 8 <= data.Length)
                 {
-                    usize = (long)BinaryPrimitives.ReadUInt64LittleEndian(data[p..]);
+                    usize = ToLong(BinaryPrimitives.ReadUInt64LittleEndian(data[p..]));
                     p += 8;
                 }
 
                 if (csize == 0xFFFFFFFF && p + 8 <= data.Length)
                 {
-                    csize = (long)BinaryPrimitives.ReadUInt64LittleEndian(data[p..]);
+                    csize = ToLong(BinaryPrimitives.ReadUInt64LittleEndian(data[p..]));
                     p += 8;
                 }
 
                 if (local == 0xFFFFFFFF && p + 8 <= data.Length)
                 {
-                    local = (long)BinaryPrimitives.ReadUInt64LittleEndian(data[p..]);
+                    local = ToLong(BinaryPrimitives.ReadUInt64LittleEndian(data[p..]));
                 }
 
                 return;
@@ -219,15 +211,6 @@ internal sealed class ZipDirectory
         }
     }
 
-    internal static byte[] ReadAt(Stream stream, long offset, int count)
-    {
-        byte[] buffer = new byte[count];
-        stream.Position = offset;
-        if (stream.ReadAtMost(buffer) < count)
-        {
-            throw new ModelFormatException("zip structure runs past the end of the file", offset);
-        }
-
-        return buffer;
-    }
+    // Zip64 values past long.MaxValue are as impossible as long.MaxValue: keep them saturated, never wrapped.
+    private static long ToLong(ulong value) => (long)Math.Min(value, long.MaxValue);
 }

@@ -3,7 +3,6 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 using ModelAudit.Engine.Detection;
-using ModelAudit.Engine.Formats.Pickle;
 using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
@@ -11,32 +10,41 @@ using ModelAudit.Engine.Scanning;
 namespace ModelAudit.Engine.Containers;
 
 /// <summary>
-/// Zip and its model flavours (PyTorch, TorchScript, NumPy .npz, Keras). Entries are read the way PyTorch reads
-/// them — from the central directory, ignoring encryption flags and CRCs — and also the way strict readers do,
-/// so tricks that split loaders from scanners are both scanned and reported. Local headers absent from the
-/// central directory are found by walking the file. Every member is dispatched by content, as a stream.
+/// Zip and its model flavours (PyTorch, TorchScript, NumPy .npz, Keras). Entries are read the way each loader reads
+/// them — the central directory by its size (zipfile) and by its count and offset (PyTorch's miniz), ignoring
+/// encryption flags and CRCs as PyTorch does — and local headers are walked by signature, so tricks that split loaders
+/// from scanners are both scanned and reported. Every member is dispatched by content, as a stream, under its own guard.
 /// </summary>
 internal sealed partial class ZipScanner : IFormatScanner
 {
     private const long MaxCrcCheckedMember = 16L << 20;
 
-    public string Name => "Zip";
+    public ScannerInfo Info { get; } = new("zip", "Zip", new[]
+    {
+        ContainerFormats.Zip, ContainerFormats.PyTorchZip, ContainerFormats.TorchScript, ContainerFormats.NumPyZip, ContainerFormats.Keras,
+    });
 
-    public IReadOnlyList<ModelFormat> Formats { get; } = new[] { ModelFormat.Zip };
+    public Reading? Sniff(SniffInput input)
+    {
+        ReadOnlySpan<byte> h = input.Head;
+        return h.StartsWith("PK\x03\x04"u8) || h.StartsWith("PK\x05\x06"u8) || h.StartsWith("PK\x07\x08"u8)
+            ? new Reading(ContainerFormats.Zip, this, ReadingStrength.Structural)
+            : null;
+    }
 
     public void Scan(ScanInput input, ScanContext context)
     {
-        Stream stream = SeekableCopy.Of(input.Stream, "zip");
-
-        long? endRecord = ZipDirectory.FindEndRecord(stream);
-        if (endRecord is null)
+        Stream stream = SeekableCopy.Of(input.Stream, "zip", context.Limits);
+        ZipEndRecord? end = ZipEndRecord.Find(stream);
+        if (end is null)
         {
+            // Streaming readers need no end record: every local entry they would read is scanned.
             context.ReportInconclusive(RuleIds.ParseError, "The zip has no end-of-central-directory record; only local headers were read.");
-            WalkLocalHeaders(stream, 0, stream.Length, new Dictionary<long, ZipEntryInfo>(), context, Flavour.Plain);
+            WalkLocalHeaders(stream, 0, stream.Length, Array.Empty<ZipEntryInfo>(), context, Flavour.Plain);
             return;
         }
 
-        ScanDirectory(stream, ZipDirectory.Read(stream, endRecord.Value, context), context, polyglot: false);
+        ScanDirectory(stream, ZipDirectory.Read(stream, end, context.Limits), context, polyglot: false);
     }
 
     /// <summary>Scans a zip found by its end record inside a file of another format.</summary>
@@ -50,10 +58,27 @@ internal sealed partial class ZipScanner : IFormatScanner
             context.Report(RuleIds.Polyglot, $"{directory.BaseShift:N0} bytes of other data precede the zip archive.", 0, "prepended data");
         }
 
-        long trailing = stream.Length - directory.EndOfArchive;
+        long trailing = stream.Length - directory.End.EndOfArchive;
         if (trailing > 0 && !polyglot)
         {
-            context.Report(RuleIds.Polyglot, $"{trailing:N0} bytes of other data follow the zip's end record.", directory.EndOfArchive, "appended data");
+            context.Report(RuleIds.Polyglot, $"{trailing:N0} bytes of other data follow the zip's end record.", directory.End.EndOfArchive, "appended data");
+        }
+
+        if (directory.Disagreement is { } disagreement)
+        {
+            context.Report(RuleIds.ZipDirectoryDisagreement, $"The zip's directory records disagree: {disagreement}.", directory.End.Offset, "directory");
+        }
+
+        if (directory.Damage is { } damage)
+        {
+            context.ReportInconclusive(RuleIds.ParseError, $"The zip's central directory is damaged: {damage}; local headers were walked instead.", directory.CentralStart);
+        }
+
+        if (directory.EntriesOverBudget > 0)
+        {
+            context.ReportInconclusive(RuleIds.LimitExceeded,
+                $"The zip has {directory.Entries.Count + directory.EntriesOverBudget:N0} entries; only the first {directory.Entries.Count:N0} (MaxArchiveEntries) were scanned.",
+                directory.CentralStart, nameof(ScanLimits.MaxArchiveEntries));
         }
 
         Flavour flavour = Classify(directory.Entries);
@@ -61,11 +86,11 @@ internal sealed partial class ZipScanner : IFormatScanner
         {
             context.SetFormat(flavour switch
             {
-                Flavour.PyTorch => ModelFormat.PyTorchZip,
-                Flavour.TorchScript => ModelFormat.TorchScript,
-                Flavour.NumPy => ModelFormat.NumPyZip,
-                Flavour.Keras => ModelFormat.Keras,
-                _ => ModelFormat.Zip,
+                Flavour.PyTorch => ContainerFormats.PyTorchZip,
+                Flavour.TorchScript => ContainerFormats.TorchScript,
+                Flavour.NumPy => ContainerFormats.NumPyZip,
+                Flavour.Keras => ContainerFormats.Keras,
+                _ => ContainerFormats.Zip,
             });
         }
 
@@ -74,50 +99,23 @@ internal sealed partial class ZipScanner : IFormatScanner
             context.Report(RuleIds.TorchScriptCode, "The archive is a TorchScript module: torch.jit.load compiles and runs its code/ files.", 0, "TorchScript");
         }
 
-        bool savedTorchScript = context.InTorchScript;
-        context.InTorchScript = flavour == Flavour.TorchScript;
+        // torch.load runs these pickles; weights_only=True was bypassable before 2.6 (CVE-2025-32434).
         bool torch = flavour is Flavour.PyTorch or Flavour.TorchScript;
-        if (torch)
-        {
-            // torch.load runs these pickles; weights_only=True was bypassable before 2.6 (CVE-2025-32434).
-            context.CveHints.Add("CVE-2025-32434");
-        }
+        ScanContext members = context.With(f => (torch ? f.WithCve("CVE-2025-32434") : f) with { InTorchScript = flavour == Flavour.TorchScript });
 
-        try
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ZipEntryInfo entry in directory.Entries)
         {
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            var byOffset = new Dictionary<long, ZipEntryInfo>();
-            foreach (ZipEntryInfo entry in directory.Entries)
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (!names.Add(entry.Name))
             {
-                context.CancellationToken.ThrowIfCancellationRequested();
-                byOffset.TryAdd(entry.LocalHeaderOffset, entry);
-                if (!names.Add(entry.Name))
-                {
-                    context.Report(RuleIds.ArchiveDuplicateName, $"Two entries are named '{entry.Name}'; loaders differ in which one they read.", entry.LocalHeaderOffset, entry.Name);
-                }
-
-                ScanEntry(stream, entry, context, flavour);
+                context.Report(RuleIds.ArchiveDuplicateName, $"Two entries are named '{entry.Name}'; loaders differ in which one they read.", entry.LocalHeaderOffset, entry.Name);
             }
 
-            if (directory.DeclaredEntries > directory.Entries.Count)
-            {
-                context.ReportInconclusive(RuleIds.LimitExceeded,
-                    $"The zip declares {directory.DeclaredEntries:N0} entries; only the first {directory.Entries.Count:N0} (MaxArchiveEntries) were scanned.",
-                    directory.CentralStart, nameof(ScanLimits.MaxArchiveEntries));
-            }
-            else
-            {
-                WalkLocalHeaders(stream, directory.BaseShift, directory.CentralStart, byOffset, context, flavour);
-            }
+            members.Guarded($"Zip entry '{entry.Name}'", () => ScanEntry(stream, entry, members, flavour));
         }
-        finally
-        {
-            context.InTorchScript = savedTorchScript;
-            if (torch)
-            {
-                context.CveHints.RemoveAt(context.CveHints.Count - 1);
-            }
-        }
+
+        WalkLocalHeaders(stream, Math.Max(0, Math.Min(directory.BaseShift, directory.CentralStart)), directory.CentralStart, directory.Entries, members, flavour);
     }
 
     private void ScanEntry(Stream stream, ZipEntryInfo entry, ScanContext context, Flavour flavour)
@@ -127,8 +125,21 @@ internal sealed partial class ZipScanner : IFormatScanner
             context.Report(RuleIds.ArchivePathTraversal, $"Entry '{entry.Name}' escapes the extraction root: {escape}.", entry.LocalHeaderOffset, entry.Name);
         }
 
-        long dataOffset = ReadLocalHeader(stream, entry, context);
-        if (dataOffset < 0 || entry.IsDirectory)
+        ZipLocalHeader? local = ZipLocalHeader.TryRead(stream, entry.LocalHeaderOffset);
+        if (local is null)
+        {
+            context.ReportInconclusive(RuleIds.ParseError, $"Entry '{entry.Name}' has no local header where the directory says.", entry.LocalHeaderOffset, entry.Name);
+            return;
+        }
+
+        if (local.Name != entry.Name)
+        {
+            context.Report(RuleIds.ArchiveNameMismatch,
+                $"Entry '{entry.Name}' is named '{local.Name}' in its local header; loaders and scanners see different files.", entry.LocalHeaderOffset, local.Name);
+        }
+
+        long dataOffset = local.DataOffset;
+        if (entry.IsDirectory)
         {
             return;
         }
@@ -165,17 +176,17 @@ internal sealed partial class ZipScanner : IFormatScanner
             return;
         }
 
-        // CRC tricks matter where a strict reader would skip code (pickles, scripts); raw tensor blobs are not re-read.
-        bool storageBlob = flavour is Flavour.PyTorch or Flavour.TorchScript && StorageBlob().IsMatch(entry.Name);
-        if (IsSupported(entry.Method) && entry.UncompressedSize <= MaxCrcCheckedMember && !entry.IsEncrypted && !storageBlob)
-        {
-            CheckCrc(stream, entry, dataOffset, context);
-        }
-
         if (!IsSupported(entry.Method))
         {
             context.ReportInconclusive(RuleIds.FormatNotScanned, $"Entry '{entry.Name}' uses compression method {entry.Method}, which is not scanned.", entry.LocalHeaderOffset, entry.Name);
             return;
+        }
+
+        // CRC tricks matter where a strict reader would skip code (pickles, scripts); raw tensor blobs are not re-read.
+        bool storageBlob = flavour is Flavour.PyTorch or Flavour.TorchScript && StorageBlob().IsMatch(entry.Name);
+        if (entry.UncompressedSize <= MaxCrcCheckedMember && !entry.IsEncrypted && !storageBlob)
+        {
+            CheckCrc(stream, entry, dataOffset, context);
         }
 
         using Stream data = OpenData(stream, entry, dataOffset, context);
@@ -196,37 +207,7 @@ internal sealed partial class ZipScanner : IFormatScanner
             data.Position = 0;
         }
 
-        ModelFormat format = FormatDetector.Detect(head, null, "");
-        return format is ModelFormat.Zip or ModelFormat.Elf or ModelFormat.PE or ModelFormat.MachO or ModelFormat.SevenZip
-            || (head.Length > 2 && head[0] == 0x80 && PickleSniffer.LooksLikePickle(head, null, minimumOpcodes: 8));
-    }
-
-    private static long ReadLocalHeader(Stream stream, ZipEntryInfo entry, ScanContext context)
-    {
-        if (entry.LocalHeaderOffset + 30 > stream.Length)
-        {
-            context.ReportInconclusive(RuleIds.ParseError, $"Entry '{entry.Name}' points past the end of the file.", entry.LocalHeaderOffset, entry.Name);
-            return -1;
-        }
-
-        byte[] header = ZipDirectory.ReadAt(stream, entry.LocalHeaderOffset, 30);
-        if (!header.AsSpan().StartsWith("PK\x03\x04"u8))
-        {
-            context.ReportInconclusive(RuleIds.ParseError, $"Entry '{entry.Name}' has no local header where the directory says.", entry.LocalHeaderOffset, entry.Name);
-            return -1;
-        }
-
-        int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(26));
-        int extraLength = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(28));
-        ushort localFlags = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(6));
-        string localName = ZipDirectory.DecodeName(ZipDirectory.ReadAt(stream, entry.LocalHeaderOffset + 30, nameLength), localFlags);
-        if (localName != entry.Name)
-        {
-            context.Report(RuleIds.ArchiveNameMismatch,
-                $"Entry '{entry.Name}' is named '{localName}' in its local header; loaders and scanners see different files.", entry.LocalHeaderOffset, localName);
-        }
-
-        return entry.LocalHeaderOffset + 30 + nameLength + extraLength;
+        return FormatDetector.Readings(head, null, "").Any(r => r.Format.IsCodeBearing || r.Format.Risk == FormatRisk.Container);
     }
 
     private static bool IsSupported(ushort method) => method is 0 or 8 or 12 or 14 or 93;

@@ -1,3 +1,5 @@
+using ModelAudit.Engine.Containers;
+
 namespace ModelAudit.Engine.Detection;
 
 /// <summary>The magic bytes of single-stream compression formats, shared by detection and payload sniffing.</summary>
@@ -12,14 +14,14 @@ internal static class CompressionMagic
     {
         if (h.Length >= 3 && h[0] == 0x1F && h[1] == 0x8B && h[2] == 0x08)
         {
-            return ModelFormat.Gzip;
+            return ContainerFormats.Gzip;
         }
 
         if (h.Length >= 4 && h[0] == (byte)'B' && h[1] == (byte)'Z' && h[2] == (byte)'h' && h[3] is >= (byte)'1' and <= (byte)'9')
         {
-            return ModelFormat.Bzip2;
+            return ContainerFormats.Bzip2;
         }
 
-        return h.StartsWith(s_xz) ? ModelFormat.Xz : h.StartsWith(s_zstd) ? ModelFormat.Zstd : h.StartsWith(s_lz4) ? ModelFormat.Lz4 : null;
+        return h.StartsWith(s_xz) ? ContainerFormats.Xz : h.StartsWith(s_zstd) ? ContainerFormats.Zstd : h.StartsWith(s_lz4) ? ContainerFormats.Lz4 : null;
     }
 }

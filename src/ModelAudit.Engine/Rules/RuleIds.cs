@@ -24,6 +24,7 @@ internal static class RuleIds
     public const string PickleStructureAnomaly = "MA1018";
     public const string TorchScriptCode = "MA1019";
     public const string ExtensionRegistration = "MA1020";
+    public const string PickleInBytes = "MA1021";
 
     // 2xxx archives and containers
     public const string ArchivePathTraversal = "MA2001";
@@ -36,6 +37,8 @@ internal static class RuleIds
     public const string Polyglot = "MA2008";
     public const string DecompressionBomb = "MA2009";
     public const string ArchiveLinkEscape = "MA2010";
+    public const string ZipDirectoryDisagreement = "MA2011";
+    public const string ZipUnaccountedBytes = "MA2012";
 
     // 4xxx secrets
     public const string EmbeddedSecret = "MA4001";
@@ -44,6 +47,8 @@ internal static class RuleIds
     public const string ExtensionMismatch = "MA6001";
     public const string GitLfsPointer = "MA6002";
     public const string NativeExecutable = "MA6003";
+    public const string CodeBehindDataExtension = "MA6004";
+    public const string SitePathConfiguration = "MA6005";
     public const string SafeTensorsHeaderBounds = "MA6010";
     public const string SafeTensorsHeaderInvalid = "MA6011";
     public const string SafeTensorsOverlap = "MA6012";
@@ -51,6 +56,8 @@ internal static class RuleIds
     public const string SafeTensorsSizeMismatch = "MA6014";
     public const string SafeTensorsHiddenData = "MA6015";
     public const string SafeTensorsUnexpectedKey = "MA6016";
+    public const string SafeTensorsUnknownDtype = "MA6017";
+    public const string TrailingData = "MA6018";
 
     // 9xxx scan health
     public const string ParseError = "MA9001";
@@ -61,4 +68,6 @@ internal static class RuleIds
     public const string Timeout = "MA9006";
     public const string NestingTooDeep = "MA9007";
     public const string FindingsTruncated = "MA9008";
+    public const string EmptyModelFile = "MA9009";
+    public const string ScannerFault = "MA9010";
 }

@@ -2,16 +2,21 @@ using ModelAudit.Engine.Detection;
 
 namespace ModelAudit.Engine.Scanning;
 
-/// <summary>A scanner for one format family. Registered in <see cref="ScannerRegistry"/>.</summary>
+/// <summary>
+/// A scanner for one format family: it describes itself, recognises its own formats, and scans them. Registered in
+/// <see cref="ScannerRegistry"/>; detection asks every scanner, so a new format never edits a central table.
+/// </summary>
 internal interface IFormatScanner
 {
-    /// <summary>Name shown in findings and by Get-ModelScanner.</summary>
-    string Name { get; }
+    /// <summary>What the scanner is and which formats it covers.</summary>
+    ScannerInfo Info { get; }
 
-    /// <summary>Formats this scanner handles.</summary>
-    IReadOnlyList<ModelFormat> Formats { get; }
+    /// <summary>The reading of the content this scanner would take, or null when the bytes are not its format.
+    /// Must not throw for any input; looks only at <see cref="SniffInput.Head"/>.</summary>
+    Reading? Sniff(SniffInput input);
 
-    /// <summary>Scans the input, reporting through the context. May throw <see cref="ModelFormatException"/> or
-    /// <see cref="ScanLimitExceededException"/>; the engine turns those into 9xxx findings.</summary>
+    /// <summary>Scans the input, reporting through the context. May throw <see cref="ModelFormatException"/>,
+    /// <see cref="ScanLimitExceededException"/> (the engine turns those into 9xxx findings) or, for a plausible
+    /// reading that does not hold, <see cref="NotThisFormatException"/>.</summary>
     void Scan(ScanInput input, ScanContext context);
 }

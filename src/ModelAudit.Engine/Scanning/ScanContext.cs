@@ -1,164 +1,108 @@
+using ModelAudit.Engine.Analyzers;
 using ModelAudit.Engine.Detection;
-using ModelAudit.Engine.Rules;
 
 namespace ModelAudit.Engine.Scanning;
 
 /// <summary>
-/// State for scanning one top-level file: findings, coverage, the member path inside containers, and budgets
-/// shared across nesting. Scanners report through it and hand child streams back to the engine through it.
+/// What a scanner reports through: the file's accumulated state (<see cref="FileScan"/>) seen from one immutable
+/// nesting level (<see cref="ScanFrame"/>). Cheap to make; a child member gets a new context, never a mutated one.
 /// </summary>
 internal sealed class ScanContext
 {
-    private readonly ScanEngine _engine;
-    private readonly List<ModelFinding> _findings = new();
-    private readonly HashSet<(string, string?, long?, string?)> _seen = new();
-    private readonly List<string> _inconclusiveReasons = new();
-    private bool _truncated;
-
-    public ScanContext(ScanEngine engine, string path, ScanOptions options, CancellationToken cancellationToken)
+    public ScanContext(FileScan file, ScanFrame frame)
     {
-        _engine = engine;
-        Path = path;
-        Options = options;
-        CancellationToken = cancellationToken;
+        File = file;
+        Frame = frame;
     }
 
+    public FileScan File { get; }
+
+    public ScanFrame Frame { get; }
+
     /// <summary>The top-level file.</summary>
-    public string Path { get; }
+    public string Path => File.Path;
 
-    public ScanOptions Options { get; }
+    public ScanOptions Options => File.Options;
 
-    public ScanLimits Limits => Options.Limits;
+    public ScanLimits Limits => File.Options.Limits;
 
-    public CancellationToken CancellationToken { get; }
+    public CancellationToken CancellationToken => File.CancellationToken;
 
     /// <summary>Member path inside containers (joined with '!'), null at the top level.</summary>
-    public string? Member { get; private set; }
+    public string? Member => Frame.Member;
 
     /// <summary>Nesting depth: 0 for the file itself.</summary>
-    public int Depth { get; private set; }
+    public int Depth => Frame.Depth;
 
-    /// <summary>The scanner currently running (named in its findings).</summary>
-    public string Scanner { get; set; } = "Engine";
+    /// <summary>When set, pickle scanners append every import, call and build here (Get-ModelPickleTrace, tests).</summary>
+    public List<PickleTraceEntry>? Trace => File.Observer?.Trace;
 
-    /// <summary>The top-level format, possibly refined by its scanner (Zip → PyTorchZip).</summary>
-    public ModelFormat Format { get; private set; } = ModelFormat.Unknown;
+    /// <summary>This level with other frame settings (scanner name, container facts, CVE hints).</summary>
+    public ScanContext With(Func<ScanFrame, ScanFrame> change) => new(File, change(Frame));
 
-    /// <summary>Decompressed bytes produced so far for this file, against <see cref="ScanLimits.MaxExpandedBytes"/>.</summary>
-    public long ExpandedBytes { get; private set; }
-
-    public bool IsInconclusive => _inconclusiveReasons.Count > 0;
-
-    /// <summary>When set, pickle scanners append every import, call and build here (Get-ModelPickleTrace).</summary>
-    public List<PickleTraceEntry>? Trace { get; set; }
-
-    /// <summary>Where the top-level pickle stream(s) ended, when the file is a pickle: bytes before it belong to the
-    /// pickle (an embedded payload), bytes after it are a second interpretation (a polyglot).</summary>
-    public long? PickleEnd { get; set; }
-
-    /// <summary>True while scanning the members of a TorchScript archive (its __torch__ classes come from code/).</summary>
-    public bool InTorchScript { get; set; }
-
-    /// <summary>True while scanning the members of a joblib or scikit-learn container.</summary>
-    public bool InJoblib { get; set; }
-
-    /// <summary>CVEs that the enclosing container makes apply to dangerous pickle content found inside it
-    /// (e.g. CVE-2019-6446 for a NumPy object array). Containers push and pop around their children.</summary>
-    public List<string> CveHints { get; } = new();
-
-    public IReadOnlyList<ModelFinding> Findings => _findings;
-
-    /// <summary>Sets the format shown for the file; only the outermost level decides it.</summary>
+    /// <summary>Refines the format shown for the file (Zip → PyTorchZip); only the reading of the file itself that
+    /// holds the result format can do so.</summary>
     public void SetFormat(ModelFormat format)
     {
-        if (Depth == 0)
+        if (Depth == 0 && Frame.Reading is { } reading)
         {
-            Format = format;
+            File.ClaimFormat(reading, format);
         }
     }
 
-    /// <summary>Reports a finding under the current member. Identical findings (rule, member, offset, evidence) are kept once.</summary>
-    public void Report(string ruleId, string message, long? offset = null, string? evidence = null,
-        Severity? severity = null, string? scanner = null, IReadOnlyList<string>? cve = null) =>
-        Report(ruleId, message, offset, evidence, severity, scanner, cve, explainsOutcome: false);
+    /// <summary>Reports a finding under the current member, with the rule's catalog severity. Identical findings
+    /// (rule, member, offset, evidence) are kept once.</summary>
+    public void Report(string ruleId, string message, long? offset = null, string? evidence = null, IReadOnlyList<string>? cve = null,
+        string? scanner = null) =>
+        File.Add(Frame, ruleId, message, offset, evidence, cve, scanner, explainsOutcome: false);
 
     /// <summary>Reports a 9xxx finding and marks coverage Inconclusive. Kept whatever -MinimumSeverity says: it is
     /// the reason the outcome is not Clean.</summary>
-    public void ReportInconclusive(string ruleId, string message, long? offset = null, string? evidence = null)
+    public void ReportInconclusive(string ruleId, string message, long? offset = null, string? evidence = null) =>
+        File.Add(Frame, ruleId, message, offset, evidence, null, null, explainsOutcome: true);
+
+    /// <summary>Scans a nested stream (archive member, decompressed wrapper, embedded payload) as a child member;
+    /// returns the readings of it that held.</summary>
+    public IReadOnlyList<Reading> ScanChild(string memberName, Stream stream, long? length, Func<ScanFrame, ScanFrame>? frame = null)
     {
-        _inconclusiveReasons.Add(message);
-        Report(ruleId, message, offset, evidence, null, null, null, explainsOutcome: true);
+        ScanFrame child = Frame.Enter(memberName);
+        return File.Engine.Dispatch(new ScanContext(File, frame is null ? child : frame(child)), stream, memberName, length);
     }
 
-    private void Report(string ruleId, string message, long? offset, string? evidence, Severity? severity, string? scanner,
-        IReadOnlyList<string>? cve, bool explainsOutcome)
+    /// <summary>Runs one part of a container (an entry's checks and scan) under its own guard: a failure there is that
+    /// part's Inconclusive finding, and the container goes on with the next part.</summary>
+    public void Guarded(string what, Action action)
     {
-        if (!_seen.Add((ruleId, Member, offset, evidence)))
-        {
-            return;
-        }
-
-        if (_findings.Count >= Limits.MaxFindingsPerFile)
-        {
-            if (!_truncated)
-            {
-                _truncated = true;
-                _inconclusiveReasons.Add("findings truncated");
-                Add(RuleIds.FindingsTruncated, $"More than {Limits.MaxFindingsPerFile} findings; the rest were dropped.", null, null, null, scanner, null, true);
-            }
-
-            return;
-        }
-
-        Add(ruleId, message, offset, evidence, severity, scanner, cve, explainsOutcome);
-    }
-
-    /// <summary>Scans a nested stream (archive member, decompressed wrapper, embedded payload) as a child member.</summary>
-    public void ScanChild(string memberName, Stream stream, long? length)
-    {
-        string? savedMember = Member;
-        string savedScanner = Scanner;
-        Member = savedMember is null ? memberName : savedMember + "!" + memberName;
-        Depth++;
         try
         {
-            _engine.Dispatch(this, stream, memberName, length);
+            action();
         }
-        finally
+        catch (OperationCanceledException)
         {
-            Depth--;
-            Member = savedMember;
-            Scanner = savedScanner;
+            throw;
+        }
+        catch (Exception ex)
+        {
+            ScanEngine.ReportFailure(this, what, ex);
         }
     }
 
     /// <summary>Hands extracted text to every cross-format analyzer.</summary>
-    public void AnalyzeText(string text, string source, long? offset = null)
+    public void Analyze(ContentFragment fragment)
     {
-        foreach (var analyzer in _engine.Registry.Analyzers)
+        foreach (IContentAnalyzer analyzer in File.Engine.Registry.Analyzers)
         {
-            analyzer.AnalyzeText(text, source, offset, this);
+            analyzer.Analyze(fragment, this);
         }
     }
+
+    /// <summary>Records where a tensor's bytes are, for weight analysis and the result summary.</summary>
+    public void ReportTensor(TensorRegion region) => File.AddTensor(region);
 
     /// <summary>Counts decompressed bytes against the per-file budget; returns false once it is spent.</summary>
     public bool TryAddExpanded(long bytes)
     {
-        ExpandedBytes += bytes;
-        return ExpandedBytes <= Limits.MaxExpandedBytes;
-    }
-
-    private void Add(string ruleId, string message, long? offset, string? evidence, Severity? severity, string? scanner,
-        IReadOnlyList<string>? cve, bool explainsOutcome)
-    {
-        ModelRule rule = RuleCatalog.Get(ruleId);
-        Severity effective = Options.Policy.SeverityOverrides.TryGetValue(ruleId, out Severity forced) ? forced : severity ?? rule.Severity;
-        if (effective < Options.MinimumSeverity && !explainsOutcome)
-        {
-            return;
-        }
-
-        _findings.Add(new ModelFinding(ruleId, effective, rule.Category, message, Path, Member, offset, evidence,
-            cve ?? rule.Cve, scanner ?? Scanner, rule.Remediation, rule.HelpUri));
+        File.ExpandedBytes += bytes;
+        return File.ExpandedBytes <= Limits.MaxExpandedBytes;
     }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
@@ -6,15 +8,13 @@ using ModelAudit.Engine.Rules;
 namespace ModelAudit.Engine.Scanning;
 
 /// <summary>
-/// The scan pipeline for one file: open → detect from content → format scanner (+ analyzers) → containers
-/// recurse through <see cref="Dispatch"/> → one <see cref="ModelScanResult"/>. Thread-safe: one engine serves
-/// parallel scans, each with its own <see cref="ScanContext"/>.
+/// The scan pipeline for one file: open → every reading of the content → its scanner (+ analyzers) → containers
+/// recurse through <see cref="Dispatch"/> → one <see cref="ModelScanResult"/>. Each member (detection and every
+/// reading) runs under its own guard, so one member's failure is that member's Inconclusive finding and the scan goes
+/// on. Thread-safe: one engine serves parallel scans, each with its own <see cref="FileScan"/>.
 /// </summary>
 public sealed class ScanEngine
 {
-    /// <summary>How many leading bytes detection looks at.</summary>
-    internal const int HeadSize = 8192;
-
     public ScanEngine(ScanOptions options)
     {
         Options = options;
@@ -28,7 +28,7 @@ public sealed class ScanEngine
     /// <paramref name="cancellationToken"/> is cancelled (a per-file timeout is reported as a finding instead).</summary>
     public ModelScanResult Scan(ScanItem item, CancellationToken cancellationToken) => Scan(item, cancellationToken, null);
 
-    internal ModelScanResult Scan(ScanItem item, CancellationToken cancellationToken, List<PickleTraceEntry>? trace)
+    internal ModelScanResult Scan(ScanItem item, CancellationToken cancellationToken, ScanObserver? observer)
     {
         var stopwatch = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -37,15 +37,23 @@ public sealed class ScanEngine
             timeout.CancelAfter(limit);
         }
 
-        var context = new ScanContext(this, item.Path, Options, timeout.Token) { Trace = trace };
+        var file = new FileScan(this, item.Path, Options, timeout.Token, observer);
+        var context = new ScanContext(file, ScanFrame.Root);
         var errors = new List<string>();
         string? sha256 = null;
         long size = item.Length ?? 0;
 
+        // FIFOs, sockets and devices are never opened: a FIFO would block the scan for good, /dev/zero never ends.
+        if (item.NotRegularReason is { } notRegular)
+        {
+            errors.Add($"not a regular file ({notRegular}); not opened");
+            return Finish(file, null, size, stopwatch, errors);
+        }
+
         if (Options.MaxFileSize is { } max && item.Length > max)
         {
             context.ReportInconclusive(RuleIds.FileTooLarge, $"File is {item.Length:N0} bytes, over the {max:N0}-byte limit; not scanned.");
-            return Finish(item, context, null, size, stopwatch, errors);
+            return Finish(file, null, size, stopwatch, errors);
         }
 
         Stream raw;
@@ -56,8 +64,7 @@ public sealed class ScanEngine
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             errors.Add(ex.Message);
-            return new ModelScanResult(item.Path, ModelFormat.Unknown.ToString(), size, null, ScanOutcome.Error,
-                Array.Empty<ModelFinding>(), stopwatch.Elapsed, errors);
+            return Finish(file, null, size, stopwatch, errors);
         }
 
         using (raw)
@@ -80,102 +87,231 @@ public sealed class ScanEngine
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                // Reading the file itself failed (a member's own read errors are that member's finding).
                 errors.Add(ex.Message);
             }
         }
 
-        return Finish(item, context, sha256, size, stopwatch, errors);
+        return Finish(file, sha256, size, stopwatch, errors);
     }
 
-    private static ModelScanResult Finish(ScanItem item, ScanContext context, string? sha256, long size, Stopwatch stopwatch, List<string> errors)
+    // The outcome is a fact about the file, computed from every finding; -MinimumSeverity only filters what is emitted.
+    private ModelScanResult Finish(FileScan file, string? sha256, long size, Stopwatch stopwatch, List<string> errors)
     {
         ScanOutcome outcome =
-            context.Findings.Any(f => f.Severity >= Severity.Warning) ? ScanOutcome.Issues
+            file.Findings.Any(f => f.Severity >= Severity.Warning) ? ScanOutcome.Issues
             : errors.Count > 0 ? ScanOutcome.Error
-            : context.IsInconclusive ? ScanOutcome.Inconclusive
+            : file.IsInconclusive ? ScanOutcome.Inconclusive
             : ScanOutcome.Clean;
-        return new ModelScanResult(item.Path, context.Format.ToString(), size, sha256, outcome,
-            context.Findings.ToArray(), stopwatch.Elapsed, errors);
+        ModelFinding[] shown = file.Findings.Where(f => f.Severity >= Options.MinimumSeverity || file.ExplainsOutcome(f)).ToArray();
+        return new ModelScanResult(file.Path, file.Format.Name, size, sha256, outcome, shown, stopwatch.Elapsed, errors);
     }
 
-    /// <summary>Detects the format of <paramref name="stream"/> and runs its scanner. Called for the file and for every nested member.</summary>
-    internal void Dispatch(ScanContext context, Stream stream, string name, long? length)
+    /// <summary>
+    /// Detects every reading of <paramref name="stream"/> and runs the scanner of each. Called for the file and for every
+    /// nested member; never throws for content (only for cancellation).
+    /// </summary>
+    internal IReadOnlyList<Reading> Dispatch(ScanContext context, Stream stream, string name, long? length)
     {
         context.CancellationToken.ThrowIfCancellationRequested();
         if (context.Depth > context.Limits.MaxNestingDepth)
         {
             context.ReportInconclusive(RuleIds.NestingTooDeep, $"Nested deeper than {context.Limits.MaxNestingDepth} levels; not scanned.");
-            return;
+            return Array.Empty<Reading>();
         }
 
-        var (head, peeked) = PrefixedStream.Peek(stream, HeadSize);
-        ModelFormat format = FormatDetector.Detect(head, length, name);
-        context.SetFormat(format);
-        ExtensionCheck.Report(context, name, format, head);
-
-        var input = new ScanInput(peeked, head, format, name, length);
-        IFormatScanner? scanner = Registry.ScannerFor(format);
-        if (scanner is not null)
+        if (context.Member is { } member)
         {
-            string saved = context.Scanner;
-            context.Scanner = scanner.Name;
-            try
-            {
-                RunScanner(context, scanner, input);
-            }
-            finally
-            {
-                context.Scanner = saved;
-            }
-        }
-        else if (format == ModelFormat.Unknown)
-        {
-            if (ExtensionCheck.IsModelExtension(name))
-            {
-                context.ReportInconclusive(RuleIds.UnknownFormat, $"Content of '{name}' matches no known model format.");
-            }
-        }
-        else if (format != ModelFormat.Empty)
-        {
-            context.ReportInconclusive(RuleIds.FormatNotScanned, $"{format} content is recognised but not scanned by this version.", evidence: format.ToString());
+            context.File.Observer?.Members.Add(member);
         }
 
-        if (peeked.CanSeek && context.Depth == 0)
-        {
-            Containers.Polyglots.ScanOtherInterpretations(context, input, this);
-        }
-    }
-
-    /// <summary>Runs a scanner and turns its typed failures into findings, so bad input never escapes as an exception.</summary>
-    private static void RunScanner(ScanContext context, IFormatScanner scanner, ScanInput input)
-    {
         try
         {
-            scanner.Scan(input, context);
-        }
-        catch (ModelFormatException ex)
-        {
-            context.ReportInconclusive(RuleIds.ParseError, $"{scanner.Name}: {ex.Message}", ex.Offset);
-        }
-        catch (ScanLimitExceededException ex)
-        {
-            context.ReportInconclusive(RuleIds.LimitExceeded, $"{scanner.Name}: {ex.Message}", ex.Offset, ex.Limit);
-        }
-        catch (EndOfStreamException)
-        {
-            context.ReportInconclusive(RuleIds.ParseError, $"{scanner.Name}: the data ends early (truncated).");
+            // Recursion through nested members is bounded by MaxNestingDepth; this keeps a stack overflow a finding.
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            return ScanReadings(context, stream, name, length);
         }
         catch (OperationCanceledException)
         {
             throw;
         }
-        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or FormatException or ArgumentException
-            or InvalidOperationException or OverflowException or IndexOutOfRangeException or NullReferenceException
-            or OutOfMemoryException or InsufficientExecutionStackException
-            || ex.GetType().Namespace?.StartsWith("SharpCompress", StringComparison.Ordinal) == true)
+        catch (Exception ex)
         {
-            // A scanner bug or a library's view of malformed input: coverage is incomplete, never a crash or a Clean.
-            context.ReportInconclusive(RuleIds.ParseError, $"{scanner.Name} could not finish: {ex.GetType().Name}: {ex.Message}");
+            ReportFailure(context, "detection", ex);
+            return Array.Empty<Reading>();
+        }
+    }
+
+    /// <summary>Runs every reading that holds; returns the ones that held.</summary>
+    private List<Reading> ScanReadings(ScanContext context, Stream stream, string name, long? length)
+    {
+        var (head, peeked) = PrefixedStream.Peek(stream, FormatDetector.HeadSize);
+        if (head.Length == 0)
+        {
+            ScanEmpty(context, name);
+            return new List<Reading>();
+        }
+
+        IReadOnlyList<Reading> readings = Registry.Sniff(new SniffInput(head, length, name));
+        long start = peeked.CanSeek ? peeked.Position : 0;
+        ReplayStream? replay = readings.Count > 1 && !peeked.CanSeek ? new ReplayStream(peeked, context.Limits.MaxReplayBytes) : null;
+        Stream source = replay ?? peeked;
+        var held = new List<Reading>();
+        string? codeRejection = null;
+        for (int i = 0; i < readings.Count; i++)
+        {
+            Reading reading = readings[i];
+
+            // A merely plausible data reading (protobuf has no magic) only competes when nothing definite held.
+            if (reading.IsFallback && held.Count > 0)
+            {
+                continue;
+            }
+
+            if (i > 0 && !Rewind(source, replay, start))
+            {
+                context.ReportInconclusive(RuleIds.LimitExceeded,
+                    $"'{name}' also reads as {reading.Format}, but the member could not be read again for that reading (more than {context.Limits.MaxReplayBytes:N0} bytes of a non-seekable stream).",
+                    null, nameof(ScanLimits.MaxReplayBytes));
+                continue;
+            }
+
+            // Alternatives are other definite readings: a fallback (protobuf has no magic) never makes a pickle step aside.
+            bool alternatives = readings.Any(r => !ReferenceEquals(r, reading) && !r.IsFallback);
+            var input = new ScanInput(source, head, reading, name, length, alternatives);
+            if (RunReading(context, input, out string? rejection))
+            {
+                held.Add(reading);
+            }
+            else if (reading.Format.IsCodeBearing)
+            {
+                codeRejection ??= rejection;
+            }
+        }
+
+        if (held.Count == 0)
+        {
+            if (context.Depth == 0)
+            {
+                context.File.SetFormatWithoutReading(ModelFormat.Unknown);
+            }
+
+            if (codeRejection is not null && ExtensionCheck.IsModelExtension(name))
+            {
+                // Bytes that start like a pickle but that CPython rejects before running anything: a broken or
+                // truncated model, which a loader fails on. Not Clean: nothing vouches for what was meant.
+                context.ReportInconclusive(RuleIds.ParseError, $"'{name}' is not a readable model: {codeRejection}.");
+            }
+            else if (ExtensionCheck.IsModelExtension(name))
+            {
+                context.ReportInconclusive(RuleIds.UnknownFormat, $"Content of '{name}' matches no known model format.");
+            }
+        }
+
+        ExtensionCheck.Report(context, name, held, head);
+        if (source.CanSeek && context.Depth == 0)
+        {
+            source.Position = start;
+            Polyglots.ScanOtherInterpretations(context, source, held, length);
+        }
+
+        return held;
+    }
+
+    private static bool Rewind(Stream source, ReplayStream? replay, long start)
+    {
+        if (replay is not null)
+        {
+            return replay.Rewind();
+        }
+
+        source.Position = start;
+        return true;
+    }
+
+    private static void ScanEmpty(ScanContext context, string name)
+    {
+        if (context.Depth == 0)
+        {
+            context.File.SetFormatWithoutReading(ModelFormat.Empty);
+        }
+
+        // A zero-byte file where a model is expected is a failed download or a decoy, not a clean model.
+        if (ExtensionCheck.IsModelExtension(name))
+        {
+            context.ReportInconclusive(RuleIds.EmptyModelFile, $"'{name}' is empty although its name promises a model file.");
+        }
+    }
+
+    /// <summary>Runs one reading under its own guard. False when the reading did not hold (the bytes are not that
+    /// format, and a loader of it fails before running anything).</summary>
+    private static bool RunReading(ScanContext parent, ScanInput input, out string? rejection)
+    {
+        rejection = null;
+        Reading reading = input.Reading;
+        IFormatScanner scanner = reading.Scanner;
+        ScanContext context = parent.With(f => f with { Scanner = scanner.Info.Name, Reading = reading });
+        try
+        {
+            if (!scanner.Info.Scans)
+            {
+                context.ReportInconclusive(RuleIds.FormatNotScanned, $"{input.Format} content is recognised but not scanned by this version.",
+                    evidence: input.Format.Name);
+            }
+            else
+            {
+                scanner.Scan(input, context);
+            }
+        }
+        catch (NotThisFormatException ex)
+        {
+            rejection = ex.Message;
+            if (context.Depth == 0)
+            {
+                context.File.ReleaseFormat(reading);
+            }
+
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            ReportFailure(context, scanner.Info.Name, ex);
+        }
+
+        if (context.Depth == 0)
+        {
+            context.File.ClaimHeldReading(reading);
+        }
+
+        return true;
+    }
+
+    /// <summary>Turns any failure into an Inconclusive finding for this member: bad input never escapes as an
+    /// exception, and a scanner bug never makes a file Clean or hides what was found before it.</summary>
+    internal static void ReportFailure(ScanContext context, string scanner, Exception ex)
+    {
+        switch (ex)
+        {
+            case ModelFormatException format:
+                context.ReportInconclusive(RuleIds.ParseError, $"{scanner}: {format.Message}", format.Offset);
+                break;
+            case ScanLimitExceededException limit:
+                context.ReportInconclusive(RuleIds.LimitExceeded, $"{scanner}: {limit.Message}", limit.Offset, limit.Limit);
+                break;
+            case EndOfStreamException:
+                context.ReportInconclusive(RuleIds.ParseError, $"{scanner}: the data ends early (truncated).");
+                break;
+            case InvalidDataException or IOException:
+                context.ReportInconclusive(RuleIds.ParseError, $"{scanner} could not read the data: {ex.GetType().Name}: {ex.Message}");
+                break;
+            default:
+                context.ReportInconclusive(RuleIds.ScannerFault, $"{scanner} failed on this input ({ex.GetType().Name}: {ex.Message}); it was not fully scanned.",
+                    null, ex.GetType().Name);
+                break;
         }
     }
 }

@@ -22,6 +22,14 @@ public sealed record ScanLimits
     /// medium-sized arguments cannot grow memory with the file.</summary>
     public long MaxPickleRetainedBytes { get; init; } = 256L << 20;
 
+    /// <summary>Pickle streams read one after another from one member (PyTorch's legacy format stacks five; pickle.load
+    /// in a loop reads as many as there are).</summary>
+    public int MaxPickleStreams { get; init; } = 100_000;
+
+    /// <summary>Bytes of a non-seekable member kept so a second reading of it can start again from its first byte
+    /// (a compressed member that is both a pickle and something else).</summary>
+    public long MaxReplayBytes { get; init; } = 64L << 20;
+
     /// <summary>Recursion into nested pickles (bytes arguments, base64, hex) and containers.</summary>
     public int MaxNestingDepth { get; init; } = 8;
 
@@ -33,6 +41,10 @@ public sealed record ScanLimits
 
     /// <summary>Expanded-to-compressed ratio above which a member is treated as a decompression bomb.</summary>
     public double MaxCompressionRatio { get; init; } = 1000;
+
+    /// <summary>Largest archive indexed from its end (zip, 7z) that is copied to memory when it sits inside a compressed
+    /// stream, which cannot seek.</summary>
+    public long MaxBufferedArchiveBytes { get; init; } = 256L << 20;
 
     /// <summary>Expanded bytes below which the compression ratio is not judged (benign compressed zeros reach high ratios too).</summary>
     public long CompressionRatioFloor { get; init; } = 256L << 20;

@@ -4,28 +4,32 @@ using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Formats.Data;
 using ModelAudit.Engine.Formats.Executable;
 using ModelAudit.Engine.Formats.GitLfs;
+using ModelAudit.Engine.Formats.Gguf;
+using ModelAudit.Engine.Formats.Hdf5;
 using ModelAudit.Engine.Formats.NumPy;
 using ModelAudit.Engine.Formats.Pickle;
+using ModelAudit.Engine.Formats.Protobuf;
 using ModelAudit.Engine.Formats.SafeTensors;
 using ModelAudit.Engine.Formats.Text;
+using ModelAudit.Engine.Formats.TFLite;
 
 namespace ModelAudit.Engine.Scanning;
 
-/// <summary>The formats the engine knows, the scanner for each, and the cross-format analyzers.</summary>
+/// <summary>
+/// The scanners the engine knows, in registration order, and the cross-format analyzers. Detection asks every
+/// scanner for its reading of the bytes; adding a format is adding a scanner here and nothing else.
+/// </summary>
 internal sealed class ScannerRegistry
 {
-    private readonly Dictionary<ModelFormat, IFormatScanner> _byFormat = new();
-
     private ScannerRegistry(IEnumerable<IFormatScanner> scanners, IEnumerable<IContentAnalyzer> analyzers)
     {
         Scanners = scanners.ToArray();
         Analyzers = analyzers.ToArray();
-        foreach (var scanner in Scanners)
+        Formats = Scanners.SelectMany(s => s.Info.Formats).Distinct().ToArray();
+        if (Scanners.Select(s => s.Info.Id).Distinct(StringComparer.Ordinal).Count() != Scanners.Count
+            || Formats.Select(f => f.Name).Distinct(StringComparer.Ordinal).Count() != Formats.Count)
         {
-            foreach (var format in scanner.Formats)
-            {
-                _byFormat.Add(format, scanner);
-            }
+            throw new InvalidOperationException("Scanner ids and format names must be unique.");
         }
     }
 
@@ -39,10 +43,14 @@ internal sealed class ScannerRegistry
             new CompressedStreamScanner(),
             new NumPyScanner(),
             new SafeTensorsScanner(),
+            new GgufRecognizer(),
+            new ProtobufRecognizer(),
+            new TFLiteRecognizer(),
+            new Hdf5Recognizer(),
             new GitLfsPointerScanner(),
-            new TextScanner(),
             new ExecutableScanner(),
             new PassiveDataScanner(),
+            new TextScanner(),
         },
         new IContentAnalyzer[] { new SecretsAnalyzer() });
 
@@ -50,5 +58,35 @@ internal sealed class ScannerRegistry
 
     public IReadOnlyList<IContentAnalyzer> Analyzers { get; }
 
-    public IFormatScanner? ScannerFor(ModelFormat format) => _byFormat.GetValueOrDefault(format);
+    /// <summary>Every format some scanner recognises.</summary>
+    public IReadOnlyList<ModelFormat> Formats { get; }
+
+    /// <summary>The scanner of type <typeparamref name="T"/>.</summary>
+    public T Get<T>() where T : IFormatScanner => Scanners.OfType<T>().Single();
+
+    /// <summary>Every reading some scanner takes of these bytes, in scan order (<see cref="Reading.Order"/>, then
+    /// registration order). A sniffer that throws is a bug; its reading is taken as plausible rather than lost.</summary>
+    public IReadOnlyList<Reading> Sniff(SniffInput input)
+    {
+        var readings = new List<(Reading Reading, int Index)>();
+        for (int i = 0; i < Scanners.Count; i++)
+        {
+            Reading? reading;
+            try
+            {
+                reading = Scanners[i].Sniff(input);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                reading = null;
+            }
+
+            if (reading is not null)
+            {
+                readings.Add((reading, i));
+            }
+        }
+
+        return readings.OrderBy(r => r.Reading.Order).ThenBy(r => r.Index).Select(r => r.Reading).ToArray();
+    }
 }

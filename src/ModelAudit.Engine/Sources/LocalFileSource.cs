@@ -14,7 +14,7 @@ public static class LocalFileSource
         string full = Path.GetFullPath(path);
         if (File.Exists(full))
         {
-            return Matches(Path.GetFileName(full), options) ? new[] { ScanItem.ForFile(full) } : Array.Empty<ScanItem>();
+            return Matches(Path.GetFileName(full), options) ? new[] { ItemFor(full) } : Array.Empty<ScanItem>();
         }
 
         return Walk(full, options, report);
@@ -74,7 +74,7 @@ public static class LocalFileSource
                 }
                 else if (File.Exists(real) && Matches(child.Name, options))
                 {
-                    yield return ScanItem.ForFile(child.FullName);
+                    yield return ItemFor(child.FullName, target);
                 }
             }
 
@@ -84,6 +84,15 @@ public static class LocalFileSource
                 pending.Push(subdirectories[i]);
             }
         }
+    }
+
+    /// <summary>A scan item for a local file. A FIFO, socket or device is an item that is reported, never opened.</summary>
+    public static ScanItem ItemFor(string fullPath, string? linkTarget = null)
+    {
+        var info = new SourceItemInfo { LinkTarget = linkTarget, NotRegular = FileKind.NotRegular(fullPath) };
+        long? length = info.NotRegular is null ? new FileInfo(fullPath).Length : null;
+        return new ScanItem(fullPath, length, () => new FileStream(
+            fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan), info);
     }
 
     private static bool Matches(string name, ScanOptions options)

@@ -8,9 +8,12 @@ namespace ModelAudit.Engine.Formats.GitLfs;
 /// <summary>A Git LFS pointer where a model should be: the real object was never fetched, so nothing was scanned.</summary>
 internal sealed class GitLfsPointerScanner : IFormatScanner
 {
-    public string Name => "GitLfsPointer";
+    private static readonly byte[] s_prefix = "version https://git-lfs.github.com/spec/"u8.ToArray();
 
-    public IReadOnlyList<ModelFormat> Formats { get; } = new[] { ModelFormat.GitLfsPointer };
+    public ScannerInfo Info { get; } = new("gitlfs", "GitLfsPointer", new[] { GitLfsFormats.GitLfsPointer });
+
+    public Reading? Sniff(SniffInput input) =>
+        input.Head.AsSpan().StartsWith(s_prefix) ? new Reading(GitLfsFormats.GitLfsPointer, this, ReadingStrength.Structural) : null;
 
     public void Scan(ScanInput input, ScanContext context)
     {

@@ -16,9 +16,12 @@ namespace ModelAudit.Engine.Formats.NumPy;
 /// </summary>
 internal sealed partial class NumPyScanner : IFormatScanner
 {
-    public string Name => "NumPy";
+    private static readonly byte[] s_magic = { 0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59 };
 
-    public IReadOnlyList<ModelFormat> Formats { get; } = new[] { ModelFormat.NumPy };
+    public ScannerInfo Info { get; } = new("numpy", "NumPy", new[] { NumPyFormats.NumPy });
+
+    public Reading? Sniff(SniffInput input) =>
+        input.Head.AsSpan().StartsWith(s_magic) ? new Reading(NumPyFormats.NumPy, this, ReadingStrength.Structural) : null;
 
     public void Scan(ScanInput input, ScanContext context)
     {
@@ -74,16 +77,8 @@ internal sealed partial class NumPyScanner : IFormatScanner
             context.Report(RuleIds.NumPyObjectArray,
                 $"The array has an object dtype ({descr}): its data is a pickle that np.load(allow_pickle=True) runs. It was scanned.", dataOffset, descr);
             long? remaining = input.Length is { } total ? total - dataOffset : null;
-            context.CveHints.Add("CVE-2019-6446");
-            try
-            {
-                context.ScanChild("pickle", stream.CanSeek ? new WindowStream(stream, dataOffset, remaining ?? 0) : stream, remaining);
-            }
-            finally
-            {
-                context.CveHints.RemoveAt(context.CveHints.Count - 1);
-            }
-
+            context.ScanChild("pickle", stream.CanSeek ? new WindowStream(stream, dataOffset, remaining ?? 0) : stream, remaining,
+                frame => frame.WithCve("CVE-2019-6446"));
             return;
         }
 
@@ -100,14 +95,15 @@ internal sealed partial class NumPyScanner : IFormatScanner
                 expected = n == 0 ? 0 : expected > long.MaxValue / n ? long.MaxValue : expected * n;
             }
 
-            if (dataOffset + expected > length)
+            long available = length - dataOffset;
+            if (expected > available)
             {
                 context.ReportInconclusive(RuleIds.ParseError, $"The array data is truncated: {length - dataOffset:N0} of {expected:N0} bytes.", dataOffset);
             }
-            else if (dataOffset + expected < length)
+            else if (expected < available)
             {
-                context.Report(RuleIds.PickleStructureAnomaly, $"{length - dataOffset - expected:N0} bytes follow the array data.", dataOffset + expected,
-                    "trailing data", severity: Severity.Info);
+                context.Report(RuleIds.TrailingData, $"{length - dataOffset - expected:N0} bytes follow the array data.", dataOffset + expected,
+                    "trailing data");
             }
         }
     }

@@ -6,8 +6,9 @@ internal interface IPickleHandler
     /// <summary>PROTO opcode; <paramref name="repeated"/> when the stream already had one.</summary>
     void OnProto(int protocol, long offset, bool repeated);
 
-    /// <summary>GLOBAL, STACK_GLOBAL or INST resolved to a (module, name) global.</summary>
-    void OnImport(PValue global, string opcode, long offset);
+    /// <summary>GLOBAL, STACK_GLOBAL or INST resolved to a (module, name) global: <paramref name="global"/> after
+    /// CPython's Python-2 name remapping, <paramref name="rawModule"/>.<paramref name="rawName"/> as written.</summary>
+    void OnImport(PValue global, string opcode, long offset, string rawModule, string rawName);
 
     /// <summary>STACK_GLOBAL whose operands are not string constants.</summary>
     void OnDynamicImport(PValue module, PValue name, long offset);

@@ -10,7 +10,7 @@ namespace ModelAudit.Engine.Formats.Pickle;
 /// </summary>
 internal static class JoblibArrays
 {
-    public static void ReadArrayData(PValue state, long offset, PickleMachine machine, ScanContext context)
+    public static void ReadArrayData(PValue state, long offset, PickleMachine machine, ScanContext context, PickleAnalysis analysis)
     {
         PValue? dtypeValue = state.Lookup("dtype");
         string? descr = dtypeValue is { Kind: PValueKind.Call } call ? call.Args?.Item(0)?.AsString : dtypeValue?.AsString;
@@ -25,16 +25,7 @@ internal static class JoblibArrays
             context.Report(RuleIds.NumPyObjectArray,
                 "A joblib array has an object dtype: its elements are a pickle that joblib.load runs. It was scanned.", offset, "dtype=object",
                 cve: new[] { "CVE-2024-34997" });
-            context.CveHints.Add("CVE-2024-34997");
-            try
-            {
-                machine.RunEmbedded();
-            }
-            finally
-            {
-                context.CveHints.RemoveAt(context.CveHints.Count - 1);
-            }
-
+            analysis.WithCve("CVE-2024-34997", () => machine.RunEmbedded());
             return;
         }
 
@@ -58,7 +49,12 @@ internal static class JoblibArrays
                 throw new ModelFormatException("joblib array with a non-integer dimension", offset);
             }
 
-            bytes = checked(bytes * n);
+            if (n != 0 && bytes > long.MaxValue / n)
+            {
+                throw new ModelFormatException("joblib array larger than any file", offset);
+            }
+
+            bytes *= n;
         }
 
         machine.Reader.Skip(bytes, context.CancellationToken);

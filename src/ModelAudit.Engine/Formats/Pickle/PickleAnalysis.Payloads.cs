@@ -1,5 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
+using ModelAudit.Engine.Analyzers;
+using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
 
@@ -18,7 +20,7 @@ internal sealed partial class PickleAnalysis
         }
         else if (value.AsString is { Length: >= MinEncodedLength } text)
         {
-            _context.AnalyzeText(text, "a pickle string", value.PayloadOffset);
+            _context.Analyze(new ContentFragment(text, "pickle string", ContentKind.PickleString, value.PayloadOffset));
             if (TryDecodeBase64(text) is { } decoded && PickleSniffer.IsCompletePickle(decoded))
             {
                 ReportNested(decoded, value.PayloadOffset, "base64");
@@ -66,11 +68,6 @@ internal sealed partial class PickleAnalysis
                 $"A {value.Length:N0}-byte bytes argument looks like a pickle but this stream cannot be re-read to scan it.", value.PayloadOffset);
         }
     }
-
-    /// <summary>The stream the VM reads, for windows over skipped payloads (set by the scanner).</summary>
-    private Stream? _stream;
-
-    public void AttachStream(Stream stream) => _stream = stream;
 
     // Payload offsets already scanned as nested pickles, so a loader argument is not scanned twice.
     private readonly HashSet<long> _scannedPayloads = new();
@@ -132,9 +129,50 @@ internal sealed partial class PickleAnalysis
 
         // Raw bytes holding a pickle are real library output (torch storages pickled by plain pickle): what the inner
         // pickle does is graded on its own. Encoding a pickle as text has no such use.
-        _context.Report(RuleIds.EmbeddedPickle, $"A {encoding} value at offset {offset} holds a {data.Length:N0}-byte pickle; it was scanned.", offset, encoding,
-            severity: encoding == "bytes" ? Severity.Info : null);
+        _context.Report(encoding == "bytes" ? RuleIds.PickleInBytes : RuleIds.EmbeddedPickle,
+            $"A {encoding} value at offset {offset} holds a {data.Length:N0}-byte pickle; it was scanned.", offset, encoding);
         _context.ScanChild($"{encoding}@{offset}", new MemoryStream(data, writable: false), data.Length);
+    }
+
+    // pickle.dumps(tensor) writes torch.storage._load_from_bytes(<torch.save bytes>): real library output, but a
+    // nested torch.load. The bytes are scanned as the file they are, and the call itself is not an alarm when they
+    // read as a pickle or an archive (anything hidden inside is reported under the member). Bytes that cannot be
+    // re-read, or that read as nothing torch.load understands, keep the call's own Critical finding.
+    private bool ScanTorchStorageBytes(PValue callable, PValue call, ImportRecord record)
+    {
+        if (callable.Module != "torch.storage" || callable.Name != "_load_from_bytes" || call.Args?.Item(0) is not { Kind: PValueKind.Bytes } payload)
+        {
+            return false;
+        }
+
+        if (_scannedPayloads.Contains(payload.PayloadOffset))
+        {
+            record.Reported = true; // already scanned as an embedded pickle
+            return true;
+        }
+
+        IReadOnlyList<Reading> held;
+        if (!payload.IsPartial)
+        {
+            held = _context.ScanChild($"torch.load@{payload.PayloadOffset}", new MemoryStream(payload.Data!, writable: false), payload.Data!.Length);
+        }
+        else if (_stream.CanSeek)
+        {
+            held = _context.ScanChild($"torch.load@{payload.PayloadOffset}", new WindowStream(_stream, payload.PayloadOffset, payload.Length), payload.Length);
+        }
+        else
+        {
+            return false;
+        }
+
+        _scannedPayloads.Add(payload.PayloadOffset);
+        if (!held.Any(r => r.Format.IsCodeBearing))
+        {
+            return false;
+        }
+
+        record.Reported = true;
+        return true;
     }
 
     private static byte[]? TryDecodeBase64(string text)

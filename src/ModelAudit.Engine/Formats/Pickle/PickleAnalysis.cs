@@ -5,9 +5,12 @@ using ModelAudit.Engine.Scanning;
 namespace ModelAudit.Engine.Formats.Pickle;
 
 /// <summary>
-/// Grades what the symbolic VM reports. Allowlisted names pass silently; denylisted names are findings named
-/// after what they do; everything else is graded by use — called is a Warning, only instantiated and filled
-/// with data is Info. Each finding names the callable, the opcode and offset, and a reconstruction of the call.
+/// Grades what the symbolic VM reports, by use. Each import is checked against the denylist first and the exact
+/// allowlist second; its grade then follows from what the stream does with it — a name allowed as data is fine as
+/// data, but called (directly, or as the callable of an allowed trampoline such as copyreg._reconstructor) it is
+/// graded as a call. Denylisted names are findings named after what they do; other calls are Warnings; classes only
+/// constructed and filled with data are Info. Each finding names the callable, the opcode, the offset and a
+/// reconstruction of the call.
 /// </summary>
 internal sealed partial class PickleAnalysis : IPickleHandler
 {
@@ -18,14 +21,19 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     };
 
     private readonly ScanContext _context;
+    private readonly Stream _stream;
     private readonly Dictionary<PValue, ImportRecord> _imports = new(ReferenceEqualityComparer.Instance);
     private readonly List<ImportRecord> _order = new();
     private readonly HashSet<string> _infoReported = new(StringComparer.Ordinal);
     private readonly Dictionary<long, (string Module, string Name)> _extensions = new();
+    private readonly SortedSet<string> _cves = new(StringComparer.Ordinal);
 
-    public PickleAnalysis(ScanContext context)
+    public PickleAnalysis(ScanContext context, Stream stream)
     {
         _context = context;
+        _stream = stream;
+        _cves.UnionWith(context.Frame.CveHints);
+        _cves.UnionWith(context.Frame.InJoblib ? new[] { "CVE-2020-13092" } : Array.Empty<string>());
     }
 
     /// <summary>Persistent ids seen: PyTorch storages as (key, storage type, element count).</summary>
@@ -33,6 +41,46 @@ internal sealed partial class PickleAnalysis : IPickleHandler
 
     /// <summary>True once a joblib NumpyArrayWrapper was built (the file is a joblib dump).</summary>
     public bool SawJoblibWrapper { get; private set; }
+
+    /// <summary>True when the current stream did something a loader acts on: a call, a construction, a build, an
+    /// extension lookup, a dynamic import, or an import of a denylisted module that can be imported.</summary>
+    public bool StreamHadConsequence { get; private set; }
+
+    /// <summary>True when any stream so far had a consequence.</summary>
+    public bool AnyConsequence { get; private set; }
+
+    /// <summary>Makes a CVE apply to every dangerous finding from now on (the container or the layout implies it).</summary>
+    public void AddCve(string cve) => _cves.Add(cve);
+
+    /// <summary>Starts the next stream. <paramref name="rejectPersistentIds"/>: CPython's own unpickler has no
+    /// persistent_load and fails at the first persistent id; only loaders that define one (torch) go on. When the
+    /// bytes are also another format, a first stream that needs one is not a pickle reading of them.</summary>
+    public void BeginStream(bool rejectPersistentIds = false)
+    {
+        StreamHadConsequence = false;
+        _rejectPersistentIds = rejectPersistentIds;
+    }
+
+    private bool _rejectPersistentIds;
+
+    /// <summary>Runs <paramref name="action"/> with one more CVE applying to its dangerous findings.</summary>
+    public void WithCve(string cve, Action action)
+    {
+        bool added = _cves.Add(cve);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            if (added)
+            {
+                _cves.Remove(cve);
+            }
+        }
+    }
+
+    private void Consequence() => StreamHadConsequence = AnyConsequence = true;
 
     public void OnProto(int protocol, long offset, bool repeated)
     {
@@ -43,93 +91,100 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         }
     }
 
-    public void OnImport(PValue global, string opcode, long offset)
+    public void OnImport(PValue global, string opcode, long offset, string rawModule, string rawName)
     {
-        CallableVerdict verdict = _context.InTorchScript && (global.Module!.StartsWith("__torch__", StringComparison.Ordinal) || global.Module == "torch.jit._pickle")
+        CallableVerdict verdict = _context.Frame.InTorchScript && (global.Module!.StartsWith("__torch__", StringComparison.Ordinal) || global.Module == "torch.jit._pickle")
             ? CallableVerdict.Allowed("torchscript")
             : PickleClassifier.Classify(global.Module!, global.Name!, _context.Options.Policy);
-        var record = new ImportRecord(global, opcode, verdict);
+        bool importable = PickleNames.IsImportable(global.Module!);
+        var record = new ImportRecord(global, opcode, verdict, importable);
         _imports[global] = record;
         _order.Add(record);
-        Trace(offset, opcode, "Import", global.QualifiedName, null, verdict);
+        _context.File.Observer?.Imports.Add(new ObservedImport(_context.Member, rawModule, rawName, global.Module!, global.Name!, offset));
+        if (importable && record.Class == CallableClass.Dangerous)
+        {
+            Consequence();
+        }
+
+        Trace(offset, opcode, "Import", global.QualifiedName, null, record.Verdict, GlobalUse.None);
     }
 
     public void OnDynamicImport(PValue module, PValue name, long offset)
     {
+        Consequence();
         string detail = $"STACK_GLOBAL({module.Render(60)}, {name.Render(60)})";
         _context.Report(RuleIds.DynamicImport,
             $"STACK_GLOBAL imports a module or name computed at load time: {detail}.", offset, detail);
-        Trace(offset, "STACK_GLOBAL", "Import", "<dynamic>", detail, CallableVerdict.Dangerous(DangerKind.Resolver, "dynamic"));
+        Trace(offset, "STACK_GLOBAL", "Import", "<dynamic>", detail, CallableVerdict.Dangerous(DangerKind.Resolver, "dynamic"), GlobalUse.None);
     }
 
     public PValue? OnCall(PValue call)
     {
+        Consequence();
         PValue callable = call.Callable!;
         if (callable.Kind == PValueKind.Global && _imports.TryGetValue(callable, out ImportRecord? record))
         {
-            callable.Use |= GlobalUse.Called;
+            record.Uses |= GlobalUse.Called;
             if (AttributeOfImport(callable, call) is { } attribute)
             {
                 return attribute;
             }
 
-            if (record.Verdict.Class == CallableClass.Allowed)
+            CallableClass grade = record.Verdict.ClassFor(GlobalUse.Called);
+            if (grade == CallableClass.Allowed)
             {
                 // The common case (every tensor of a checkpoint): no rendering unless a trace asks for it.
-                Trace(call.Offset, call.Opcode!, "Call", callable.QualifiedName, _context.Trace is null ? null : call.Render(), record.Verdict);
+                Trace(call.Offset, call.Opcode!, "Call", callable.QualifiedName, _context.Trace is null ? null : call.Render(), record.Verdict, GlobalUse.Called);
+                GradeTrampolineArguments(callable, call);
                 return AllowedCallResult(callable, call);
             }
 
             string rendered = call.Render();
-            Trace(call.Offset, call.Opcode!, "Call", callable.QualifiedName, rendered, record.Verdict);
+            Trace(call.Offset, call.Opcode!, "Call", callable.QualifiedName, rendered, record.Verdict, GlobalUse.Called);
+            if (!record.Importable)
+            {
+                return null; // the real unpickler already failed at this import
+            }
+
             if (ScanTorchStorageBytes(callable, call, record))
             {
                 return null;
             }
 
-            switch (record.Verdict.Class)
+            if (grade == CallableClass.Dangerous)
             {
-                case CallableClass.Dangerous:
-                    ReportDangerous(record, call.Offset, $"{rendered} is called by {call.Opcode}", rendered);
-                    InspectDangerousArguments(record.Verdict.Danger!.Value, call);
-                    RegisterExtension(callable, call.Args!);
-                    return null;
-                default:
-                    record.Reported = true;
-                    _context.Report(RuleIds.NonAllowlistedCall,
-                        $"{rendered} is called by {call.Opcode}: {callable.QualifiedName} is on no known-safe profile, and loading runs it.",
-                        call.Offset, rendered);
-                    return null;
+                ReportDangerous(record, call.Offset, $"{rendered} is called by {call.Opcode}", rendered);
+                InspectDangerousArguments(record.Verdict.Danger!.Value, call);
+                RegisterExtension(callable, call.Args!);
+                return null;
             }
+
+            record.Reported = true;
+            _context.Report(RuleIds.NonAllowlistedCall,
+                $"{rendered} is called by {call.Opcode}: {callable.QualifiedName} is on no known-safe profile for calls, and loading runs it.",
+                call.Offset, rendered);
+            return null;
         }
 
         // Calling something that is not a plain import: the result of another call (a resolver's output) or a constant.
         string computed = call.Render();
-        Trace(call.Offset, call.Opcode!, "Call", "<computed>", computed, CallableVerdict.Unknown);
-        if (DangerIn(callable) is { } danger)
-        {
-            _context.Report(RuleIds.ExecutionCallable,
-                $"{computed} calls a callable obtained at load time from {danger.Global.QualifiedName}.", call.Offset, computed);
-        }
-        else if (callable.Kind != PValueKind.Global)
-        {
-            _context.Report(RuleIds.NonAllowlistedCall, $"{computed} calls a value computed at load time.", call.Offset, computed);
-        }
-
+        Trace(call.Offset, call.Opcode!, "Call", "<computed>", computed, CallableVerdict.Unknown, GlobalUse.Called);
+        ReportComputedCall(callable, computed, call.Offset, $"{computed} calls");
         return null;
     }
 
     public void OnInstantiate(PValue call)
     {
+        Consequence();
         PValue cls = call.Callable!;
         if (cls.Kind == PValueKind.Global && _imports.TryGetValue(cls, out ImportRecord? record))
         {
-            cls.Use |= GlobalUse.Instantiated;
-            Trace(call.Offset, call.Opcode!, "Instantiate", cls.QualifiedName, call.Render(), record.Verdict);
+            record.Uses |= GlobalUse.Constructed;
+            Trace(call.Offset, call.Opcode!, "Instantiate", cls.QualifiedName, call.Render(), record.Verdict, GlobalUse.Constructed);
             return;
         }
 
-        Trace(call.Offset, call.Opcode!, "Instantiate", "<computed>", call.Render(), CallableVerdict.Unknown);
+        Trace(call.Offset, call.Opcode!, "Instantiate", "<computed>", call.Render(), CallableVerdict.Unknown, GlobalUse.Constructed);
         if (DangerIn(cls) is null)
         {
             _context.Report(RuleIds.NonAllowlistedCall, $"{call.Opcode} instantiates a class computed at load time: {call.Render()}.", call.Offset, call.Render());
@@ -138,11 +193,16 @@ internal sealed partial class PickleAnalysis : IPickleHandler
 
     public void OnBuild(PValue target, PValue state, long offset, PickleMachine machine)
     {
+        Consequence();
         if (target.Kind == PValueKind.Global)
         {
-            target.Use |= GlobalUse.Mutated;
+            if (_imports.TryGetValue(target, out ImportRecord? imported))
+            {
+                imported.Uses |= GlobalUse.Mutated;
+            }
+
             string detail = $"{target.QualifiedName}.__dict__.update({state.Render(100)})";
-            Trace(offset, "BUILD", "Build", target.QualifiedName, detail, CallableVerdict.Dangerous(DangerKind.Resolver, "setattr"));
+            Trace(offset, "BUILD", "Build", target.QualifiedName, detail, CallableVerdict.Dangerous(DangerKind.Resolver, "setattr"), GlobalUse.Mutated);
             _context.Report(RuleIds.ImportTargetMutation,
                 $"BUILD sets attributes on the imported object {target.QualifiedName}: {detail}.", offset, detail);
             return;
@@ -150,17 +210,19 @@ internal sealed partial class PickleAnalysis : IPickleHandler
 
         if (target.Kind == PValueKind.Call && target.Callable is { Kind: PValueKind.Global } cls)
         {
-            Trace(offset, "BUILD", "Build", cls.QualifiedName, null, _imports.TryGetValue(cls, out var r) ? r.Verdict : CallableVerdict.Unknown);
+            Trace(offset, "BUILD", "Build", cls.QualifiedName, null, _imports.TryGetValue(cls, out var r) ? r.Verdict : CallableVerdict.Unknown, GlobalUse.None);
             if (cls.Module == "joblib.numpy_pickle" && cls.Name == "NumpyArrayWrapper")
             {
                 SawJoblibWrapper = true;
-                JoblibArrays.ReadArrayData(state, offset, machine, _context);
+                _cves.Add("CVE-2020-13092");
+                JoblibArrays.ReadArrayData(state, offset, machine, _context, this);
             }
         }
     }
 
     public void OnMutate(PValue target, string opcode, long offset)
     {
+        Consequence();
         if (target.Kind == PValueKind.Global)
         {
             _context.Report(RuleIds.ImportTargetMutation,
@@ -179,22 +241,28 @@ internal sealed partial class PickleAnalysis : IPickleHandler
 
     public PValue OnExtension(long code, long offset)
     {
+        Consequence();
         if (_extensions.TryGetValue(code, out var target))
         {
             var global = PValue.Global(target.Module, target.Name, offset);
-            OnImport(global, $"EXT({code})", offset);
+            OnImport(global, $"EXT({code})", offset, target.Module, target.Name);
             return global;
         }
 
         _context.Report(RuleIds.UnknownExtension,
             $"EXT opcode names extension code {code}, which no copyreg.add_extension call in the stream registered.", offset, $"EXT {code}");
-        Trace(offset, "EXT", "Extension", $"<extension {code}>", null, CallableVerdict.Dangerous(DangerKind.ExtensionRegistry, "unregistered"));
+        Trace(offset, "EXT", "Extension", $"<extension {code}>", null, CallableVerdict.Dangerous(DangerKind.ExtensionRegistry, "unregistered"), GlobalUse.None);
         return PValue.Global("<extension>", code.ToString(System.Globalization.CultureInfo.InvariantCulture), offset);
     }
 
     public void OnPersistentId(PValue pid, long offset)
     {
-        Trace(offset, "BINPERSID", "PersistentId", "persistent_load", pid.Render(120), CallableVerdict.Allowed("persistent"));
+        if (_rejectPersistentIds && !StreamHadConsequence)
+        {
+            throw new PickleRejectedException("a persistent id, and pickle.load has no persistent_load", offset);
+        }
+
+        Trace(offset, "BINPERSID", "PersistentId", "persistent_load", pid.Render(120), CallableVerdict.Allowed("persistent"), GlobalUse.None);
 
         // PyTorch: ('storage', storage_type, key, location, numel[, view_metadata]).
         if (pid.Kind == PValueKind.Tuple && pid.Item(0)?.AsString == "storage" && pid.Item(1) is { Kind: PValueKind.Global } type
@@ -206,29 +274,32 @@ internal sealed partial class PickleAnalysis : IPickleHandler
 
     public void OnFrameViolation(string message, long offset)
     {
+        Consequence();
         _context.Report(RuleIds.FrameViolation, $"FRAME violation: {message}. CPython's file unpickler and linear readers disagree about what runs here.", offset, "FRAME");
-        Trace(offset, "FRAME", "Frame", "<frame>", message, CallableVerdict.Dangerous(DangerKind.Execution, "frame"));
+        Trace(offset, "FRAME", "Frame", "<frame>", message, CallableVerdict.Dangerous(DangerKind.Execution, "frame"), GlobalUse.None);
     }
 
-    /// <summary>Reports what the stream imported but never called: dangerous imports, and unknown classes as Info.</summary>
-    public void FinishStream()
+    /// <summary>Reports, for the stream that just ended, what it imported and used but no finding named yet: dangerous
+    /// imports, and unknown classes as Info. With <paramref name="report"/> false (bytes that turned out not to be a
+    /// pickle) nothing is reported.</summary>
+    public void FinishStream(bool report)
     {
         foreach (ImportRecord record in _order)
         {
-            if (record.Reported)
+            if (record.Reported || !report || !record.Importable)
             {
                 continue;
             }
 
             PValue g = record.Global;
-            switch (record.Verdict.Class)
+            switch (record.Class)
             {
                 case CallableClass.Dangerous:
-                    ReportDangerous(record, g.Offset, $"{g.QualifiedName} is imported by {record.Opcode}{UseText(g.Use)}", g.QualifiedName);
+                    ReportDangerous(record, g.Offset, $"{g.QualifiedName} is imported by {record.Opcode}{UseText(record.Uses)}", g.QualifiedName);
                     break;
                 case CallableClass.Unknown when _infoReported.Add(g.QualifiedName):
                     _context.Report(RuleIds.UnknownClassReference,
-                        $"{g.QualifiedName} is imported by {record.Opcode}{UseText(g.Use)}; it is on no known profile, so loading needs module '{g.Module}' from the loading environment.",
+                        $"{g.QualifiedName} is imported by {record.Opcode}{UseText(record.Uses)}; it is on no known profile, so loading needs module '{g.Module}' from the loading environment.",
                         g.Offset, g.QualifiedName);
                     break;
             }
@@ -240,7 +311,66 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     }
 
     private static string UseText(GlobalUse use) =>
-        use.HasFlag(GlobalUse.Instantiated) ? " and instantiated" : use.HasFlag(GlobalUse.Mutated) ? " and modified" : "";
+        use.HasFlag(GlobalUse.Constructed) ? " and instantiated" : use.HasFlag(GlobalUse.Mutated) ? " and modified" : "";
+
+    // An allowed trampoline (copyreg._reconstructor, torch's subclass rebuilders) calls or constructs its arguments:
+    // grade each such argument as that use, so allowing the trampoline never allows what it reaches.
+    private void GradeTrampolineArguments(PValue callable, PValue call)
+    {
+        if (PickleTrampolines.Of(callable.Module!, callable.Name!) is not { } positions)
+        {
+            return;
+        }
+
+        foreach (var (index, use) in positions)
+        {
+            PValue? argument = call.Args?.Item(index);
+            if (argument is null)
+            {
+                continue;
+            }
+
+            string via = $"{callable.QualifiedName} (argument {index + 1} is {(use == GlobalUse.Called ? "called" : "instantiated")})";
+            if (argument.Kind == PValueKind.Global && _imports.TryGetValue(argument, out ImportRecord? record))
+            {
+                record.Uses |= use;
+                if (!record.Importable || record.Reported)
+                {
+                    continue;
+                }
+
+                CallableClass grade = record.Class;
+                if (grade == CallableClass.Dangerous)
+                {
+                    ReportDangerous(record, call.Offset, $"{argument.QualifiedName} is reached through {via}", argument.QualifiedName);
+                }
+                else if (grade == CallableClass.Unknown && use == GlobalUse.Called)
+                {
+                    record.Reported = true;
+                    _context.Report(RuleIds.NonAllowlistedCall,
+                        $"{argument.QualifiedName} is called through {via}: it is on no known-safe profile for calls, and loading runs it.",
+                        call.Offset, argument.QualifiedName);
+                }
+            }
+            else if (use == GlobalUse.Called && argument.Kind is PValueKind.Call or PValueKind.Persistent)
+            {
+                ReportComputedCall(argument, argument.Render(), call.Offset, $"{call.Render()} calls, through {via},");
+            }
+        }
+    }
+
+    private void ReportComputedCall(PValue callable, string rendered, long offset, string what)
+    {
+        if (DangerIn(callable) is { } danger)
+        {
+            _context.Report(RuleIds.ExecutionCallable,
+                $"{what} a callable obtained at load time from {danger.Global.QualifiedName}.", offset, rendered);
+        }
+        else if (callable.Kind != PValueKind.Global)
+        {
+            _context.Report(RuleIds.NonAllowlistedCall, $"{what} a value computed at load time.", offset, rendered);
+        }
+    }
 
     private void ReportDangerous(ImportRecord record, long offset, string what, string evidence)
     {
@@ -248,15 +378,10 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         DangerKind kind = record.Verdict.Danger!.Value;
         string entry = record.Verdict.MatchedEntry ?? "";
         string top = entry.Split('.')[0];
-        var cve = new SortedSet<string>(_context.CveHints, StringComparer.Ordinal);
+        var cve = new SortedSet<string>(_cves, StringComparer.Ordinal);
         if (s_entryCves.TryGetValue(top, out string[]? ids))
         {
             cve.UnionWith(ids);
-        }
-
-        if (_context.InJoblib || SawJoblibWrapper)
-        {
-            cve.Add("CVE-2020-13092");
         }
 
         _context.Report(RuleFor(kind), $"{what}: {Explain(kind)} (matched '{entry}').", offset, evidence, cve: cve.ToArray());
@@ -296,7 +421,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         if (PickleNames.Canonical(callable.Module!) != "builtins" || callable.Name != "getattr"
             || call.Args is not { Kind: PValueKind.Tuple, Count: 2 } args
             || args.Item(0) is not { Kind: PValueKind.Global } owner || args.Item(1)?.AsString is not { } attribute
-            || !_imports.TryGetValue(owner, out ImportRecord? ownerRecord) || ownerRecord.Verdict.Class == CallableClass.Dangerous
+            || !_imports.TryGetValue(owner, out ImportRecord? ownerRecord) || ownerRecord.Class == CallableClass.Dangerous
             || attribute.Length == 0 || attribute.Contains('.') || PickleDenylist.DangerousDunders.Contains(attribute))
         {
             return null;
@@ -305,11 +430,13 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         _imports[callable].Reported = true;
         var global = PValue.Global(owner.Module!, owner.Name + "." + attribute, call.Offset);
         CallableVerdict verdict = PickleClassifier.Classify(global.Module!, global.Name!, _context.Options.Policy);
+
         // The owner's own import already speaks for it; the member is a finding only if dangerous or called.
-        var record = new ImportRecord(global, "getattr", verdict) { Reported = verdict.Class != CallableClass.Dangerous };
+        var record = new ImportRecord(global, "getattr", verdict, ownerRecord.Importable) { Reported = verdict.ClassFor(GlobalUse.None) != CallableClass.Dangerous };
         _imports[global] = record;
         _order.Add(record);
-        Trace(call.Offset, call.Opcode!, "Import", global.QualifiedName, call.Render(), verdict);
+        _context.File.Observer?.Imports.Add(new ObservedImport(_context.Member, owner.Module!, owner.Name + "." + attribute, global.Module!, global.Name!, call.Offset));
+        Trace(call.Offset, call.Opcode!, "Import", global.QualifiedName, call.Render(), verdict, GlobalUse.None);
         return global;
     }
 
@@ -317,63 +444,15 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     private PValue? AllowedCallResult(PValue callable, PValue call)
     {
         PValue args = call.Args!;
-        switch (callable.Module, callable.Name)
+        if (callable.Module == "_codecs" && callable.Name == "encode" && args.Item(0) is { Kind: PValueKind.Str, IsPartial: false } text)
         {
-            case ("copyreg", "_reconstructor"):
-            case ("copyreg", "__newobj__"):
-            case ("copyreg", "__newobj_ex__"):
-                if (args.Item(0) is { Kind: PValueKind.Global } cls)
-                {
-                    cls.Use |= GlobalUse.Instantiated;
-                }
-
-                return null;
-            case ("_codecs", "encode"):
-                if (args.Item(0) is { Kind: PValueKind.Str, IsPartial: false } text)
-                {
-                    // Protocol 2 writes bytes as _codecs.encode(latin1_text, 'latin1'): recover them for payload checks.
-                    var bytes = PValue.Bytes(Encoding.Latin1.GetBytes(text.AsString!), text.PayloadOffset);
-                    OnConstant(bytes);
-                    return bytes;
-                }
-
-                return null;
-            default:
-                return null;
-        }
-    }
-
-    // pickle.dumps(tensor) writes torch.storage._load_from_bytes(<torch.save bytes>): real library output, but a
-    // nested torch.load. When the bytes are at hand, they are scanned as the file they are and the call itself is not
-    // an alarm; anything hidden inside is reported under the member. Bytes that cannot be re-read stay Critical.
-    private bool ScanTorchStorageBytes(PValue callable, PValue call, ImportRecord record)
-    {
-        if (callable.Module != "torch.storage" || callable.Name != "_load_from_bytes" || call.Args?.Item(0) is not { Kind: PValueKind.Bytes } payload)
-        {
-            return false;
+            // Protocol 2 writes bytes as _codecs.encode(latin1_text, 'latin1'): recover them for payload checks.
+            var bytes = PValue.Bytes(Encoding.Latin1.GetBytes(text.AsString!), text.PayloadOffset);
+            OnConstant(bytes);
+            return bytes;
         }
 
-        if (_scannedPayloads.Contains(payload.PayloadOffset))
-        {
-            record.Reported = true; // already scanned as an embedded pickle
-            return true;
-        }
-
-        if (!payload.IsPartial)
-        {
-            record.Reported = true;
-            _context.ScanChild($"torch.load@{payload.PayloadOffset}", new MemoryStream(payload.Data!, writable: false), payload.Data!.Length);
-            return true;
-        }
-
-        if (_stream is { CanSeek: true } stream)
-        {
-            record.Reported = true;
-            _context.ScanChild($"torch.load@{payload.PayloadOffset}", new IO.WindowStream(stream, payload.PayloadOffset, payload.Length), payload.Length);
-            return true;
-        }
-
-        return false;
+        return null;
     }
 
     // copyreg.add_extension(module, name, code): later EXT opcodes with that code import module.name.
@@ -396,7 +475,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
 
         if (value.Kind == PValueKind.Global)
         {
-            return _imports.TryGetValue(value, out var r) && r.Verdict.Class == CallableClass.Dangerous ? r : null;
+            return _imports.TryGetValue(value, out var r) && r.Verdict.Danger is not null && r.Class == CallableClass.Dangerous ? r : null;
         }
 
         if (value.Kind == PValueKind.Call)
@@ -407,14 +486,14 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         return null;
     }
 
-    private void Trace(long offset, string opcode, string action, string target, string? detail, CallableVerdict verdict)
+    private void Trace(long offset, string opcode, string action, string target, string? detail, CallableVerdict verdict, GlobalUse use)
     {
         if (_context.Trace is null)
         {
             return;
         }
 
-        string grade = verdict.Class switch
+        string grade = verdict.ClassFor(use) switch
         {
             CallableClass.Allowed => $"Allowed ({verdict.Profile})",
             CallableClass.Dangerous => $"Dangerous ({verdict.Danger})",

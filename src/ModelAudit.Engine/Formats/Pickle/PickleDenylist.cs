@@ -18,6 +18,42 @@ internal static class PickleDenylist
         "__delattr__", "__setstate__", "__getitem__", "__setitem__", "__defaults__", "__kwdefaults__", "__wrapped__",
     };
 
+    /// <summary>
+    /// The worst entry matching an imported (module, name): the canonical full path, and every dotted suffix of the
+    /// attribute path (so <c>pathlib</c> + <c>os.system</c> and <c>numpy</c> + <c>prod.os.system</c> are caught);
+    /// dunder traversal is a resolver. Ordinal, case-exact, like CPython.
+    /// </summary>
+    public static (DangerKind Kind, string Entry)? Match(string module, string name)
+    {
+        (DangerKind Kind, string Entry)? worst = null;
+        void Consider((DangerKind Kind, string Entry)? match)
+        {
+            if (match is { } m && (worst is null || PickleClassifier.Rank(m.Kind) > PickleClassifier.Rank(worst.Value.Kind)))
+            {
+                worst = m;
+            }
+        }
+
+        Consider(LongestMatch(PickleNames.Canonical(module) + "." + name));
+        string[] parts = name.Split('.');
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (DangerousDunders.Contains(parts[i]))
+            {
+                Consider((DangerKind.Resolver, parts[i]));
+            }
+
+            // Attribute traversal (protocol 4 dotted names) can reach a module through another one's globals:
+            // every dotted suffix is graded as a path of its own. A single plain name is covered by the full path.
+            if (parts.Length > 1)
+            {
+                Consider(LongestMatch(PickleNames.Canonical(string.Join('.', parts, i, parts.Length - i))));
+            }
+        }
+
+        return worst;
+    }
+
     /// <summary>The longest entry that is <paramref name="path"/> or a dotted parent of it.</summary>
     public static (DangerKind Kind, string Entry)? LongestMatch(string path)
     {

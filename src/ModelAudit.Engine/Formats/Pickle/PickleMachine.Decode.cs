@@ -1,73 +1,129 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace ModelAudit.Engine.Formats.Pickle;
 
-/// <summary>Decoding of protocol-0 text arguments, following CPython's rules.</summary>
+/// <summary>Decoding of protocol-0 text arguments, accepting whatever either of CPython's unpicklers accepts.</summary>
 internal sealed partial class PickleMachine
 {
     private static readonly Encoding s_utf8 = new UTF8Encoding(false, false);
+    private static readonly Encoding s_strictUtf8 = new UTF8Encoding(false, true);
 
     private static string DecodeUtf8(byte[] data) => s_utf8.GetString(data);
 
     private static string DecodeLatin1(byte[] data) => Encoding.Latin1.GetString(data);
 
-    private static long ParseDecimal(byte[] line, long offset)
-    {
-        string text = DecodeLatin1(line).Trim();
-        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) && value >= 0
-            ? value
-            : throw new ModelFormatException($"bad memo key '{Truncate(text)}'", offset);
-    }
+    private PickleLine ReadLine(int keep) => _reader.ReadLine(keep, _cancellationToken);
 
-    private static PValue ParseIntLine(byte[] line, long offset)
+    // GLOBAL/INST names: an import must be known exactly, so a name longer than any real one is a limit, not a guess.
+    private string ReadName(long offset)
     {
-        string text = DecodeLatin1(line).Trim();
-        if (text == "00")
+        PickleLine line = ReadLine(MaxNameLine);
+        if (line.IsTruncated)
         {
-            return PValue.False;
+            throw new ScanLimitExceededException("MaxPickleNameLength", $"an import name of {line.Length:N0} bytes", offset);
         }
 
-        if (text == "01")
+        // Both unpicklers decode GLOBAL/INST names as strict UTF-8: a name that is not fails the load right there.
+        try
         {
-            return PValue.True;
+            return s_strictUtf8.GetString(line.Kept);
         }
-
-        return ParseInteger(text.TrimEnd('L'), offset);
+        catch (DecoderFallbackException)
+        {
+            throw new PickleRejectedException("an import name that is not UTF-8", offset);
+        }
     }
 
-    private static PValue ParseLongLine(byte[] line, long offset) => ParseInteger(DecodeLatin1(line).Trim().TrimEnd('L'), offset);
+    // A STACK_GLOBAL operand that is certainly not a str: CPython raises "STACK_GLOBAL requires str".
+    private static bool IsNonString(PValue value) =>
+        value.Kind is PValueKind.None or PValueKind.Bool or PValueKind.Int or PValueKind.Float or PValueKind.Bytes
+            or PValueKind.Tuple or PValueKind.List or PValueKind.Dict or PValueKind.Set or PValueKind.Buffer;
+
+    private static BigInteger ParseMemoKey(PickleLine line, long offset)
+    {
+        string text = DecodeLatin1(line.Kept);
+        return !line.IsTruncated && PythonLiterals.TryParseInt(text, 10, out BigInteger key)
+            ? key
+            : throw new PickleRejectedException($"bad memo key '{Truncate(text)}'", offset);
+    }
+
+    // INT: _pickle.c tries strtol(base 0) on the whole line first (leading whitespace, 0x, a leading 0 for octal;
+    // "I00"/"I01" and any 3-byte line holding 0 or 1 are booleans), then Python's int(line, 0), which is also what the
+    // pure-Python unpickler uses (with only "00"/"01" as booleans).
+    private static PValue ParseIntLine(PickleLine line, long offset)
+    {
+        string text = DecodeLatin1(line.Kept);
+        if (line.IsTruncated)
+        {
+            return PValue.BigInt(text + "…");
+        }
+
+        if (PythonLiterals.TryStrtol(text, out long strtol))
+        {
+            return line.Length == 2 && strtol is 0 or 1 ? (strtol == 1 ? PValue.True : PValue.False) : PValue.Int(strtol);
+        }
+
+        return ParseInteger(text, offset);
+    }
+
+    // LONG: one trailing 'L' (Python 2's long suffix) is dropped, then Python's int(text, 0).
+    private static PValue ParseLongLine(PickleLine line, long offset)
+    {
+        string text = DecodeLatin1(line.Kept);
+        if (line.IsTruncated)
+        {
+            return PValue.BigInt(text + "…");
+        }
+
+        return ParseInteger(text.EndsWith('L') ? text[..^1] : text, offset);
+    }
 
     private static PValue ParseInteger(string text, long offset)
     {
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
+        if (!PythonLiterals.TryParseInt(text, 0, out BigInteger value))
         {
-            return PValue.Int(value);
+            throw new PickleRejectedException($"bad integer '{Truncate(text)}'", offset);
         }
 
-        if (text.Length > 0 && text.TrimStart('-', '+').All(char.IsAsciiDigit))
-        {
-            return PValue.BigInt(text);
-        }
-
-        throw new ModelFormatException($"bad integer '{Truncate(text)}'", offset);
+        return value >= long.MinValue && value <= long.MaxValue ? PValue.Int((long)value) : PValue.BigInt(value.ToString(CultureInfo.InvariantCulture));
     }
 
-    private static double ParseFloat(byte[] line, long offset)
+    private static double ParseFloat(PickleLine line, long offset)
     {
-        string text = DecodeLatin1(line).Trim();
-        return text switch
+        string text = DecodeLatin1(line.Kept);
+        if (line.IsTruncated)
         {
-            "inf" => double.PositiveInfinity,
-            "-inf" => double.NegativeInfinity,
-            "nan" => double.NaN,
-            _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-                ? value
-                : throw new ModelFormatException($"bad float '{Truncate(text)}'", offset),
-        };
+            return double.NaN; // a float line longer than any real one: its value does not matter to the analysis
+        }
+
+        return PythonLiterals.TryParseFloat(text, out double value) ? value : throw new PickleRejectedException($"bad float '{Truncate(text)}'", offset);
     }
 
-    // STRING: a Python 2 str repr — quoted with ' or ", backslash escapes decoded to bytes.
+    // STRING (a Python 2 str repr in quotes, escapes decoded) and UNICODE (raw-unicode-escape). Long ones keep a
+    // prefix, like large binary arguments, so memory does not grow with the argument.
+    private void PushTextArgument(PickleLine line, bool quoted, long offset)
+    {
+        if (line.IsTruncated)
+        {
+            if (quoted && (line.Kept.Length == 0 || line.Kept[0] is not ((byte)'\'' or (byte)'"') || line.Last != line.Kept[0]))
+            {
+                throw new PickleRejectedException("the STRING opcode argument must be quoted", offset);
+            }
+
+            var partial = PValue.PartialStr(quoted ? DecodeQuotedString(line.Kept, 1, line.Kept.Length) : DecodeRawUnicodeEscape(line.Kept), line.Length, offset + 1);
+            _handler.OnLargePayload(partial);
+            Push(partial, offset);
+            return;
+        }
+
+        string text = quoted ? DecodeQuotedString(line.Kept, offset) : DecodeRawUnicodeEscape(line.Kept);
+        PushConstant(PValue.Str(text, offset + 1), offset);
+    }
+
+    // STRING: quoted with ' or ", backslash escapes decoded to bytes (kept as Latin-1 characters). Trailing spaces and
+    // '\r' are tolerated (CPython 3.11 rejects them; older versions did not).
     private static string DecodeQuotedString(byte[] line, long offset)
     {
         int end = line.Length;
@@ -78,14 +134,19 @@ internal sealed partial class PickleMachine
 
         if (end < 2 || line[0] != line[end - 1] || line[0] is not ((byte)'\'' or (byte)'"'))
         {
-            throw new ModelFormatException("the STRING opcode argument must be quoted", offset);
+            throw new PickleRejectedException("the STRING opcode argument must be quoted", offset);
         }
 
-        var sb = new StringBuilder(end);
-        for (int i = 1; i < end - 1; i++)
+        return DecodeQuotedString(line, 1, end - 1);
+    }
+
+    private static string DecodeQuotedString(byte[] line, int start, int end)
+    {
+        var sb = new StringBuilder(end - start);
+        for (int i = start; i < end; i++)
         {
             char c = (char)line[i];
-            if (c != '\\' || i + 1 >= end - 1)
+            if (c != '\\' || i + 1 >= end)
             {
                 sb.Append(c);
                 continue;
@@ -105,14 +166,14 @@ internal sealed partial class PickleMachine
                 case '\'': sb.Append('\''); break;
                 case '"': sb.Append('"'); break;
                 case '\n': break;
-                case 'x' when i + 2 < end - 1 && IsHex(line[i + 1]) && IsHex(line[i + 2]):
+                case 'x' when i + 2 < end && IsHex(line[i + 1]) && IsHex(line[i + 2]):
                     sb.Append((char)Convert.ToByte(Encoding.ASCII.GetString(line, i + 1, 2), 16));
                     i += 2;
                     break;
                 case >= '0' and <= '7':
                 {
                     int value = e - '0';
-                    for (int k = 0; k < 2 && i + 1 < end - 1 && line[i + 1] is >= (byte)'0' and <= (byte)'7'; k++)
+                    for (int k = 0; k < 2 && i + 1 < end && line[i + 1] is >= (byte)'0' and <= (byte)'7'; k++)
                     {
                         value = value * 8 + (line[++i] - '0');
                     }

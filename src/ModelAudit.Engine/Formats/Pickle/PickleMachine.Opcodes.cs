@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text;
 
 namespace ModelAudit.Engine.Formats.Pickle;
@@ -31,10 +32,10 @@ internal sealed partial class PickleMachine
                 Push(Peek(), offset);
                 break;
             case PickleOpcode.Float:
-                Push(PValue.Float(ParseFloat(_reader.ReadLine(MaxLine), offset)), offset);
+                Push(PValue.Float(ParseFloat(ReadLine(MaxNumberLine), offset)), offset);
                 break;
             case PickleOpcode.Int:
-                Push(ParseIntLine(_reader.ReadLine(MaxLine), offset), offset);
+                Push(ParseIntLine(ReadLine(MaxNumberLine), offset), offset);
                 break;
             case PickleOpcode.BinInt:
                 Push(PValue.Int(_reader.ReadInt32()), offset);
@@ -46,7 +47,7 @@ internal sealed partial class PickleMachine
                 Push(PValue.Int(_reader.ReadUInt16()), offset);
                 break;
             case PickleOpcode.Long:
-                Push(ParseLongLine(_reader.ReadLine(MaxLine), offset), offset);
+                Push(ParseLongLine(ReadLine(MaxNumberLine), offset), offset);
                 break;
             case PickleOpcode.Long1:
                 Push(ReadBinaryLong(_reader.ReadByte(), offset), offset);
@@ -56,7 +57,7 @@ internal sealed partial class PickleMachine
                 int n = _reader.ReadInt32();
                 if (n < 0)
                 {
-                    throw new ModelFormatException("LONG4 with a negative byte count", offset);
+                    throw new PickleRejectedException("LONG4 with a negative byte count", offset);
                 }
 
                 Push(ReadBinaryLong(n, offset), offset);
@@ -76,14 +77,14 @@ internal sealed partial class PickleMachine
                 Push(PValue.Float(_reader.ReadDoubleBigEndian()), offset);
                 break;
             case PickleOpcode.String:
-                PushConstant(PValue.Str(DecodeQuotedString(_reader.ReadLine(MaxLine), offset), offset + 1), offset);
+                PushTextArgument(ReadLine(_limits.MaxPickleInlineBytes), quoted: true, offset);
                 break;
             case PickleOpcode.BinString:
             {
                 int n = _reader.ReadInt32();
                 if (n < 0)
                 {
-                    throw new ModelFormatException("BINSTRING with a negative length", offset);
+                    throw new PickleRejectedException("BINSTRING with a negative length", offset);
                 }
 
                 ReadPayload(n, PValueKind.Str, latin1: true, offset);
@@ -94,7 +95,7 @@ internal sealed partial class PickleMachine
                 ReadPayload(_reader.ReadByte(), PValueKind.Str, latin1: true, offset);
                 break;
             case PickleOpcode.Unicode:
-                PushConstant(PValue.Str(DecodeRawUnicodeEscape(_reader.ReadLine(MaxLine)), offset + 1), offset);
+                PushTextArgument(ReadLine(_limits.MaxPickleInlineBytes), quoted: false, offset);
                 break;
             case PickleOpcode.BinUnicode:
                 ReadPayload(_reader.ReadUInt32(), PValueKind.Str, latin1: false, offset);
@@ -156,7 +157,7 @@ internal sealed partial class PickleMachine
                 List<PValue> items = PopMark();
                 if (items.Count % 2 != 0)
                 {
-                    throw new ModelFormatException("DICT with an odd number of items", offset);
+                    throw new PickleRejectedException("DICT with an odd number of items", offset);
                 }
 
                 Push(PValue.Container(PValueKind.Dict, items), offset);
@@ -197,7 +198,7 @@ internal sealed partial class PickleMachine
                 List<PValue> items = PopMark();
                 if (items.Count % 2 != 0)
                 {
-                    throw new ModelFormatException("SETITEMS with an odd number of items", offset);
+                    throw new PickleRejectedException("SETITEMS with an odd number of items", offset);
                 }
 
                 AddItems(Peek(), items, "SETITEMS", offset);
@@ -212,7 +213,7 @@ internal sealed partial class PickleMachine
             }
 
             case PickleOpcode.Get:
-                Push(MemoGet(ParseDecimal(_reader.ReadLine(MaxLine), offset), offset), offset);
+                Push(MemoGet(ParseMemoKey(ReadLine(MaxNumberLine), offset), offset), offset);
                 break;
             case PickleOpcode.BinGet:
                 Push(MemoGet(_reader.ReadByte(), offset), offset);
@@ -221,30 +222,32 @@ internal sealed partial class PickleMachine
                 Push(MemoGet(_reader.ReadUInt32(), offset), offset);
                 break;
             case PickleOpcode.Put:
-                MemoPut(ParseDecimal(_reader.ReadLine(MaxLine), offset), offset);
-                break;
-            case PickleOpcode.BinPut:
-                MemoPut(_reader.ReadByte(), offset);
-                break;
-            case PickleOpcode.LongBinPut:
             {
-                int key = _reader.ReadInt32();
-                if (key < 0)
+                BigInteger key = ParseMemoKey(ReadLine(MaxNumberLine), offset);
+                if (key.Sign < 0)
                 {
-                    throw new ModelFormatException("negative LONG_BINPUT argument", offset);
+                    throw new PickleRejectedException("negative PUT argument", offset);
                 }
 
                 MemoPut(key, offset);
                 break;
             }
 
+            case PickleOpcode.BinPut:
+                MemoPut(_reader.ReadByte(), offset);
+                break;
+            case PickleOpcode.LongBinPut:
+                // An unsigned 32-bit key: the pure-Python unpickler stores 0xFFFFFFFF as readily as 0.
+                MemoPut(_reader.ReadUInt32(), offset);
+                break;
+
             case PickleOpcode.Memoize:
                 MemoPut(_memo.Count, offset);
                 break;
             case PickleOpcode.Global:
             {
-                string module = DecodeUtf8(_reader.ReadLine(MaxLine));
-                string name = DecodeUtf8(_reader.ReadLine(MaxLine));
+                string module = ReadName(offset);
+                string name = ReadName(offset);
                 Push(Import(module, name, "GLOBAL", offset), offset);
                 break;
             }
@@ -257,6 +260,10 @@ internal sealed partial class PickleMachine
                 {
                     Push(Import(m, n, "STACK_GLOBAL", offset), offset);
                 }
+                else if (IsNonString(module) || IsNonString(name))
+                {
+                    throw new PickleRejectedException("STACK_GLOBAL requires str", offset);
+                }
                 else
                 {
                     _handler.OnDynamicImport(module, name, offset);
@@ -268,10 +275,12 @@ internal sealed partial class PickleMachine
 
             case PickleOpcode.Inst:
             {
-                string module = DecodeUtf8(_reader.ReadLine(MaxLine));
-                string name = DecodeUtf8(_reader.ReadLine(MaxLine));
-                List<PValue> args = PopMark();
+                // The pure-Python unpickler resolves the class before it looks for the MARK (the C one after):
+                // the import happens even when the arguments are missing.
+                string module = ReadName(offset);
+                string name = ReadName(offset);
                 PValue cls = Import(module, name, "INST", offset);
+                List<PValue> args = PopMark();
                 Push(Call(cls, PValue.Container(PValueKind.Tuple, args), "INST", offset), offset);
                 break;
             }
@@ -281,7 +290,7 @@ internal sealed partial class PickleMachine
                 List<PValue> items = PopMark();
                 if (items.Count == 0)
                 {
-                    throw new ModelFormatException("OBJ without a class", offset);
+                    throw new PickleRejectedException("OBJ without a class", offset);
                 }
 
                 PValue cls = items[0];
@@ -342,7 +351,7 @@ internal sealed partial class PickleMachine
                 break;
             case PickleOpcode.PersId:
             {
-                var pid = PValue.Str(DecodeLatin1(_reader.ReadLine(MaxLine)), offset + 1);
+                var pid = PValue.Str(DecodeLatin1(ReadLine(MaxNumberLine).Kept), offset + 1);
                 _handler.OnPersistentId(pid, offset);
                 Push(PValue.Persistent(pid, offset), offset);
                 break;
@@ -363,7 +372,7 @@ internal sealed partial class PickleMachine
                 _protoSeen = true;
                 if (protocol > 5)
                 {
-                    throw new ModelFormatException($"unsupported pickle protocol {protocol}", offset);
+                    throw new PickleRejectedException($"unsupported pickle protocol {protocol}", offset);
                 }
 
                 Protocol = protocol;
@@ -386,7 +395,7 @@ internal sealed partial class PickleMachine
             }
 
             default:
-                throw new ModelFormatException($"invalid opcode 0x{(byte)op:x2}", offset);
+                throw new PickleRejectedException($"invalid opcode 0x{(byte)op:x2}", offset);
         }
     }
 }

@@ -13,10 +13,15 @@ namespace ModelAudit.Engine.Formats.Pickle;
 /// </summary>
 internal sealed partial class PickleMachine
 {
-    private const int MaxLine = 1 << 20;
+    // Module and attribute names longer than this are not names any Python module has; past it the import is not
+    // known exactly, which makes the stream Inconclusive (a limit), never an accepted guess.
+    private const int MaxNameLine = 1 << 16;
+
+    // Protocol-0 numbers and memo keys are kept up to this; longer ones are still accepted, as CPython accepts them.
+    private const int MaxNumberLine = 1 << 12;
+    private const int MaxBinaryLongBytes = 1 << 20;
     private const int PrefixSize = 4096;
     private const int SmallPrefixSize = 64;
-
 
     private readonly PickleReader _reader;
     private readonly IPickleHandler _handler;
@@ -24,14 +29,17 @@ internal sealed partial class PickleMachine
     private readonly CancellationToken _cancellationToken;
     private readonly List<PValue> _stack = new();
     private readonly List<int> _marks = new();
-    private readonly Dictionary<long, PValue> _memo = new();
+    private readonly PickleMemo _memo;
     private long _frameEnd = -1;
     private bool _protoSeen;
     private bool _frameChecked;
     private long _retained;
 
-    public PickleMachine(PickleReader reader, IPickleHandler handler, ScanLimits limits, CancellationToken cancellationToken)
+    /// <summary>A machine over one pickle stream. <paramref name="memo"/> is the unpickler's memo, shared by every
+    /// stream read from the same file (CPython keeps it across load() calls); a fresh one for a pickle of its own.</summary>
+    public PickleMachine(PickleReader reader, IPickleHandler handler, ScanLimits limits, CancellationToken cancellationToken, PickleMemo? memo = null)
     {
+        _memo = memo ?? new PickleMemo();
         _reader = reader;
         _handler = handler;
         _limits = limits;
@@ -110,7 +118,8 @@ internal sealed partial class PickleMachine
     /// <summary>Runs a complete pickle embedded at the reader's position (joblib object arrays) with a fresh stack and memo.</summary>
     public PValue RunEmbedded()
     {
-        var inner = new PickleMachine(_reader, _handler, _limits, _cancellationToken);
+        // A pickle of its own (numpy writes object arrays with a separate pickle.dump): its own memo, as on load.
+        var inner = new PickleMachine(_reader, _handler, _limits, _cancellationToken, new PickleMemo());
         PValue result = inner.Run();
         OpcodeCount += inner.OpcodeCount;
         return result;
@@ -120,7 +129,7 @@ internal sealed partial class PickleMachine
     {
         (string m, string n) = PickleNames.Remap(module, name, Protocol);
         var global = PValue.Global(m, n, offset);
-        _handler.OnImport(global, opcode, offset);
+        _handler.OnImport(global, opcode, offset, module, name);
         return global;
     }
 
@@ -156,13 +165,14 @@ internal sealed partial class PickleMachine
     {
         if (length < 0)
         {
-            throw new ModelFormatException("negative length", offset);
+            throw new PickleRejectedException("negative length", offset);
         }
 
         long payloadOffset = _reader.Position;
-        if (_reader.Length is { } total && payloadOffset + length > total)
+        if (_reader.Length is { } total && length > total - payloadOffset)
         {
-            throw new ModelFormatException($"a {length:N0}-byte argument runs past the end of the data", offset);
+            // CPython reads what there is and fails: the data ends inside this argument.
+            throw new EndOfStreamException();
         }
 
         if (length <= _limits.MaxPickleInlineBytes && _retained + length <= _limits.MaxPickleRetainedBytes)
@@ -196,20 +206,22 @@ internal sealed partial class PickleMachine
         ulong length = _reader.ReadUInt64();
         if (length > long.MaxValue)
         {
-            throw new ModelFormatException($"length {length} is out of range", offset);
+            throw new PickleRejectedException($"length {length} is out of range", offset);
         }
 
         return (long)length;
     }
 
-    private PValue ReadBinaryLong(int count, long offset)
+    private PValue ReadBinaryLong(long count, long offset)
     {
-        if (count > MaxLine)
+        if (count > MaxBinaryLongBytes)
         {
-            throw new ModelFormatException("LONG argument too large", offset);
+            // CPython reads any size; the value is irrelevant to what the pickle runs, so skip it and keep a placeholder.
+            _reader.Skip(count, _cancellationToken);
+            return PValue.BigInt("<" + count.ToString(CultureInfo.InvariantCulture) + "-byte integer>");
         }
 
-        byte[] data = _reader.ReadBytes(count);
+        byte[] data = _reader.ReadBytes((int)count);
         if (count <= 8)
         {
             Span<byte> buffer = stackalloc byte[8];
@@ -222,25 +234,31 @@ internal sealed partial class PickleMachine
         return PValue.BigInt(new BigInteger(data, isUnsigned: false, isBigEndian: false).ToString(CultureInfo.InvariantCulture));
     }
 
-    private PValue MemoGet(long key, long offset)
-    {
-        if (!_memo.TryGetValue(key, out PValue? value))
-        {
-            throw new ModelFormatException($"memo key {key} was never stored", offset);
-        }
+    private PValue MemoGet(long key, long offset) =>
+        _memo.TryGet(key, out PValue value) ? value : throw new PickleRejectedException($"memo key {key} was never stored", offset);
 
-        return value;
-    }
+    private PValue MemoGet(BigInteger key, long offset) =>
+        _memo.TryGet(key, out PValue value) ? value : throw new PickleRejectedException($"memo key {key} was never stored", offset);
 
     private void MemoPut(long key, long offset)
     {
-        if (_memo.Count >= _limits.MaxPickleMemoEntries && !_memo.ContainsKey(key))
+        CheckMemoBudget(offset);
+        _memo.Put(key, Peek());
+    }
+
+    private void MemoPut(BigInteger key, long offset)
+    {
+        CheckMemoBudget(offset);
+        _memo.Put(key, Peek());
+    }
+
+    private void CheckMemoBudget(long offset)
+    {
+        if (_memo.Count >= _limits.MaxPickleMemoEntries)
         {
             throw new ScanLimitExceededException(nameof(ScanLimits.MaxPickleMemoEntries),
                 $"more than {_limits.MaxPickleMemoEntries:N0} memo entries", offset);
         }
-
-        _memo[key] = Peek();
     }
 
     private void Push(PValue value, long offset)
@@ -262,7 +280,7 @@ internal sealed partial class PickleMachine
     {
         if (_stack.Count <= Fence)
         {
-            throw new ModelFormatException("stack underflow", _reader.Position - 1);
+            throw new PickleRejectedException("stack underflow", _reader.Position - 1);
         }
 
         PValue value = _stack[^1];
@@ -274,7 +292,7 @@ internal sealed partial class PickleMachine
     {
         if (_stack.Count <= Fence)
         {
-            throw new ModelFormatException("stack underflow", _reader.Position - 1);
+            throw new PickleRejectedException("stack underflow", _reader.Position - 1);
         }
 
         return _stack[^1];
@@ -284,7 +302,7 @@ internal sealed partial class PickleMachine
     {
         if (_marks.Count == 0)
         {
-            throw new ModelFormatException("MARK expected but not found", _reader.Position - 1);
+            throw new PickleRejectedException("MARK expected but not found", _reader.Position - 1);
         }
 
         int mark = _marks[^1];

@@ -75,6 +75,38 @@ internal static class PickleNames
         return s_aliases.TryGetValue(top, out string? alias) ? alias + (dot < 0 ? "" : module[dot..]) : module;
     }
 
+    /// <summary>
+    /// True when <paramref name="module"/> is a dotted path of Python identifiers. Anything else ("os\r", "mport os",
+    /// "") names no module a loader can import, so the real unpickler fails at that import; text files whose first
+    /// line happens to follow a GLOBAL opcode are not pickles that run anything.
+    /// </summary>
+    public static bool IsImportable(string module)
+    {
+        if (module.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (string part in module.Split('.'))
+        {
+            if (part.Length == 0 || !(char.IsLetter(part[0]) || part[0] == '_'))
+            {
+                return false;
+            }
+
+            foreach (char c in part)
+            {
+                if (!(char.IsLetterOrDigit(c) || c == '_' || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark
+                        or System.Globalization.UnicodeCategory.SpacingCombiningMark or System.Globalization.UnicodeCategory.ConnectorPunctuation))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Non-comment lines of an embedded data file.</summary>
     internal static IEnumerable<string> ReadResource(string fileName)
     {

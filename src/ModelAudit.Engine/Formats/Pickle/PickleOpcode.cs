@@ -72,3 +72,23 @@ internal enum PickleOpcode : byte
     NextBuffer = 0x97,
     ReadOnlyBuffer = 0x98,
 }
+
+/// <summary>Facts about opcodes, from the one opcode table above.</summary>
+internal static class PickleOpcodes
+{
+    private static readonly bool[] s_defined = Build();
+
+    /// <summary>True for a byte CPython's unpickler dispatches on (anything else is "invalid load key").</summary>
+    public static bool IsDefined(byte value) => s_defined[value];
+
+    private static bool[] Build()
+    {
+        var defined = new bool[256];
+        foreach (PickleOpcode op in Enum.GetValues<PickleOpcode>())
+        {
+            defined[(byte)op] = true;
+        }
+
+        return defined;
+    }
+}

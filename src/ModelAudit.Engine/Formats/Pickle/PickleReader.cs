@@ -110,24 +110,45 @@ internal sealed class PickleReader
         return data;
     }
 
-    /// <summary>Reads up to and including '\n'; returns the line without it. Longer than <paramref name="max"/> is malformed.</summary>
-    public byte[] ReadLine(int max)
+    /// <summary>
+    /// Reads up to and including '\n' (CPython's readline: no length limit) and returns the line without it. At most
+    /// <paramref name="keep"/> bytes are kept; the rest is read through and counted, so a long protocol-0 argument costs
+    /// no memory. Throws <see cref="EndOfStreamException"/> when the data ends before the newline.
+    /// </summary>
+    public PickleLine ReadLine(int keep, CancellationToken cancellationToken)
     {
-        var line = new List<byte>(32);
+        var kept = new List<byte>(Math.Min(keep, 64));
+        long length = 0;
+        byte last = 0;
         while (true)
         {
-            byte b = ReadByte();
-            if (b == (byte)'\n')
+            if (_pos >= _length && !Fill())
             {
-                return line.ToArray();
+                throw new EndOfStreamException();
             }
 
-            if (line.Count >= max)
+            int newline = _buffer.AsSpan(_pos, _length - _pos).IndexOf((byte)'\n');
+            int end = newline < 0 ? _length : _pos + newline;
+            int take = Math.Min(end - _pos, Math.Max(0, keep - kept.Count));
+            for (int i = 0; i < take; i++)
             {
-                throw new ModelFormatException($"text argument longer than {max} bytes", Position);
+                kept.Add(_buffer[_pos + i]);
             }
 
-            line.Add(b);
+            if (end > _pos)
+            {
+                last = _buffer[end - 1];
+                length += end - _pos;
+            }
+
+            if (newline >= 0)
+            {
+                _pos = end + 1;
+                return new PickleLine(kept.ToArray(), length, last);
+            }
+
+            _pos = end;
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 

@@ -6,101 +6,116 @@ namespace ModelAudit.Engine.Formats.Pickle;
 
 /// <summary>
 /// Scans a pickle stream — raw pickles under any name, dill, cloudpickle, joblib, PyTorch legacy files — with the
-/// symbolic VM. Every concatenated pickle is scanned; PyTorch legacy storages are skipped by their recorded sizes
-/// so pickles hidden after them are found; what a truncated stream ran before breaking is still reported.
+/// symbolic VM. Pickles are read one after another until the data ends, as a loader calling pickle.load in a loop
+/// would (sharing one memo, as CPython does); PyTorch legacy storages are skipped by their recorded sizes; what a
+/// truncated stream ran before breaking is still reported. A plausible reading that turns out to be bytes CPython
+/// rejects before doing anything steps aside for the other readings of the file.
 /// </summary>
 internal sealed class PickleScanner : IFormatScanner
 {
     // PyTorch's legacy-format magic number, the first pickle of such a file.
     private const string LegacyTorchMagic = "119547037146038801333356";
-    private const int MaxStreams = 100_000;
-    private const int ResyncWindow = 1 << 20;
 
-    public string Name => "Pickle";
+    public ScannerInfo Info { get; } = new("pickle", "Pickle", new[] { PickleFormats.Pickle, PickleFormats.Joblib, PickleFormats.PyTorchLegacy });
 
-    public IReadOnlyList<ModelFormat> Formats { get; } = new[] { ModelFormat.Pickle };
+    public Reading? Sniff(SniffInput input) =>
+        PickleSniffer.IsPlausible(input.Head, input.HeadIsWhole) ? new Reading(PickleFormats.Pickle, this, ReadingStrength.Plausible) : null;
 
     public void Scan(ScanInput input, ScanContext context)
     {
         var reader = new PickleReader(input.Stream);
-        var analysis = new PickleAnalysis(context);
-        analysis.AttachStream(input.Stream);
+        var analysis = new PickleAnalysis(context, input.Stream);
+        var memo = new PickleMemo();
+        int findingsBefore = context.File.Findings.Count;
         bool legacyTorch = false;
-        int hints = context.CveHints.Count;
-        try
+        ScanContext streams = context;
+        for (int index = 0; ; index++)
         {
-            ScanStreams(input, context, reader, analysis, ref legacyTorch);
-        }
-        finally
-        {
-            context.CveHints.RemoveRange(hints, context.CveHints.Count - hints);
-        }
-    }
-
-    private static void ScanStreams(ScanInput input, ScanContext context, PickleReader reader, PickleAnalysis analysis, ref bool legacyTorch)
-    {
-        PValue? lastResult = null;
-        for (int index = 0; index < MaxStreams; index++)
-        {
-            var machine = new PickleMachine(reader, analysis, context.Limits, context.CancellationToken);
-            try
+            if (index >= context.Limits.MaxPickleStreams)
             {
-                lastResult = machine.Run();
-            }
-            catch (EndOfStreamException)
-            {
-                context.ReportInconclusive(RuleIds.ParseError,
-                    "The pickle ends before its STOP opcode (truncated); what it would have run until then is reported.", reader.Position);
+                context.ReportInconclusive(RuleIds.LimitExceeded,
+                    $"More than {context.Limits.MaxPickleStreams:N0} pickles follow one another; the rest were not scanned.", reader.Position,
+                    nameof(ScanLimits.MaxPickleStreams));
                 return;
             }
-            finally
+
+            long start = reader.Position;
+            analysis.BeginStream(rejectPersistentIds: index == 0 && input.Alternatives);
+            var machine = new PickleMachine(reader, analysis, context.Limits, context.CancellationToken, memo);
+            PValue result;
+            try
             {
-                analysis.FinishStream();
-                if (context.Depth == 0)
+                result = machine.Run();
+            }
+            catch (Exception ex) when (ex is EndOfStreamException or PickleRejectedException)
+            {
+                // CPython stops here too. A first stream that did nothing a loader acts on is not a pickle at all; a
+                // later one is data after the last pickle.
+                bool consequential = analysis.StreamHadConsequence;
+                analysis.FinishStream(report: consequential || index == 0 && !input.Alternatives);
+                if (!consequential && index == 0)
                 {
-                    context.PickleEnd = reader.Position;
+                    throw new NotThisFormatException($"not a pickle: {ex.Message}");
                 }
+
+                if (!consequential)
+                {
+                    ScanTrailingData(reader, input, context, start);
+                    return;
+                }
+
+                MarkPickleEnd(context, reader);
+                context.ReportInconclusive(RuleIds.ParseError, ex is EndOfStreamException
+                    ? "The pickle ends before its STOP opcode (truncated); what it would have run until then is reported."
+                    : $"The pickle is malformed after what it would have run ({ex.Message}); what came before is reported.", reader.Position);
+                return;
             }
 
+            MarkPickleEnd(context, reader);
+            analysis.FinishStream(report: true);
             if (index == 0)
             {
-                legacyTorch = lastResult.Kind == PValueKind.Int && lastResult.Scalar as string == LegacyTorchMagic;
+                legacyTorch = result.Kind == PValueKind.Int && result.Scalar as string == LegacyTorchMagic;
+                context.SetFormat(legacyTorch ? PickleFormats.PyTorchLegacy : analysis.SawJoblibWrapper ? PickleFormats.Joblib : PickleFormats.Pickle);
                 if (legacyTorch)
                 {
-                    context.CveHints.Add("CVE-2025-32434");
+                    // torch.load runs these pickles; weights_only=True was bypassable before 2.6 (CVE-2025-32434).
+                    analysis.AddCve("CVE-2025-32434");
                 }
-
-                context.SetFormat(legacyTorch ? ModelFormat.PyTorchLegacy : analysis.SawJoblibWrapper ? ModelFormat.Joblib : ModelFormat.Pickle);
             }
 
             if (reader.AtEnd)
             {
-                return;
+                break;
             }
 
-            if (legacyTorch && index >= 4 && lastResult.Kind == PValueKind.List)
+            if (legacyTorch && index >= 4 && result.Kind == PValueKind.List)
             {
-                SkipLegacyStorages(reader, analysis, lastResult, context);
+                SkipLegacyStorages(reader, analysis, result, context);
+                legacyTorch = false;
                 if (reader.AtEnd)
                 {
-                    return;
+                    break;
                 }
-
-                legacyTorch = false;
             }
+        }
 
-            if (!StartsPickle(reader))
-            {
-                ScanTrailingData(reader, input, context);
-                return;
-            }
+        // A plausible reading whose pickles only build plain data runs nothing: when the bytes are also something
+        // else, that reading speaks for them.
+        if (input.Alternatives && !analysis.AnyConsequence && context.File.Findings.Count == findingsBefore)
+        {
+            throw new NotThisFormatException("a pickle of plain data that is also another format");
         }
     }
 
-    private static bool StartsPickle(PickleReader reader)
+    // Where the pickle a loader runs ends (the last stream that held or ran something): a zip found by its end record
+    // before this offset is an argument of the pickle, one after it a second interpretation of the file.
+    private static void MarkPickleEnd(ScanContext context, PickleReader reader)
     {
-        int next = reader.PeekByte();
-        return next == (byte)PickleOpcode.Proto || next is '(' or ']' or '}' or ')' or 'c' or 'N' or 'I' or 'K' or 'J' or 'M' or 'X' or 'V' or 'S';
+        if (context.Depth == 0)
+        {
+            context.File.PickleEnd = reader.Position;
+        }
     }
 
     // PyTorch legacy: after the storage-key list, each storage is an 8-byte element count and its raw bytes.
@@ -124,8 +139,13 @@ internal sealed class PickleScanner : IFormatScanner
                 throw new ModelFormatException($"PyTorch legacy storage '{key.Render(40)}' has no known type", reader.Position);
             }
 
-            long count = (long)reader.ReadUInt64();
-            reader.Skip(checked(count * size), context.CancellationToken);
+            long count = (long)Math.Min(reader.ReadUInt64(), long.MaxValue);
+            if (count > long.MaxValue / size)
+            {
+                throw new ModelFormatException($"PyTorch legacy storage '{k}' claims {count:N0} elements", reader.Position);
+            }
+
+            reader.Skip(count * size, context.CancellationToken);
         }
     }
 
@@ -140,34 +160,25 @@ internal sealed class PickleScanner : IFormatScanner
         _ => null,
     };
 
-    // Bytes after the last STOP are ignored by pickle.load, which makes them a hiding place: look for a pickle in them.
-    private static void ScanTrailingData(PickleReader reader, ScanInput input, ScanContext context)
+    // Bytes after the last pickle are ignored by pickle.load, which makes them a hiding place: look for a pickle in
+    // all of them (a linear search for PROTO, each candidate sniffed by the VM).
+    private static void ScanTrailingData(PickleReader reader, ScanInput input, ScanContext context, long start)
     {
-        long start = reader.Position;
         long? total = reader.Length;
         if (!reader.CanSeek || total is null)
         {
-            context.Report(RuleIds.PickleStructureAnomaly, "Data follows the last pickle STOP opcode.", start, severity: Severity.Info);
+            context.Report(RuleIds.TrailingData, "Data follows the last pickle STOP opcode.", start, "trailing data");
             return;
         }
 
-        int window = (int)Math.Min(ResyncWindow, total.Value - start);
-        byte[] tail = new byte[window];
-        input.Stream.Position = start;
-        int read = IO.StreamExtensions.ReadAtMost(input.Stream, tail);
-        for (int i = 0; i + 1 < read; i++)
+        if (TrailingPickle.Find(input.Stream, start, total.Value, context.CancellationToken) is { } at)
         {
-            if (tail[i] == (byte)PickleOpcode.Proto && tail[i + 1] is >= 2 and <= 5
-                && PickleSniffer.LooksLikePickle(tail.AsSpan(i, Math.Min(read - i, 8192)), total.Value - start - i, minimumOpcodes: 4))
-            {
-                long at = start + i;
-                context.Report(RuleIds.PickleStructureAnomaly,
-                    $"A pickle is hidden at offset {at}, after {i:N0} bytes of other data following a STOP opcode; it was scanned.", at, "hidden pickle");
-                context.ScanChild($"pickle@{at}", new IO.WindowStream(input.Stream, at, total.Value - at), total.Value - at);
-                return;
-            }
+            context.Report(RuleIds.PickleStructureAnomaly,
+                $"A pickle is hidden at offset {at}, after {at - start:N0} bytes of other data following a STOP opcode; it was scanned.", at, "hidden pickle");
+            context.ScanChild($"pickle@{at}", new IO.WindowStream(input.Stream, at, total.Value - at), total.Value - at);
+            return;
         }
 
-        context.Report(RuleIds.PickleStructureAnomaly, $"{total.Value - start:N0} bytes follow the last pickle STOP opcode.", start, severity: Severity.Info);
+        context.Report(RuleIds.TrailingData, $"{total.Value - start:N0} bytes follow the last pickle STOP opcode.", start, "trailing data");
     }
 }

@@ -3,8 +3,9 @@ using ModelAudit.Engine.Scanning;
 namespace ModelAudit.Engine.Formats.Pickle;
 
 /// <summary>
-/// Decides whether bytes are a pickle by running the symbolic VM over them: magic bytes alone cannot tell a
-/// protocol-0 pickle (plain text) from other text, and the VM's stack discipline rejects random data quickly.
+/// Decides whether bytes may be a pickle by running the symbolic VM over them — the same VM that scans them, so there
+/// is one definition of what a pickle is. Magic bytes cannot tell a protocol-0 pickle (plain text) from other text;
+/// CPython accepts any opcode that pushes as a first opcode, PROTO or not.
 /// </summary>
 internal static class PickleSniffer
 {
@@ -17,55 +18,70 @@ internal static class PickleSniffer
     };
 
     /// <summary>
-    /// True when <paramref name="data"/> (a whole payload, or the head of one when <paramref name="length"/> is longer
-    /// or unknown) starts a pickle. A stream that breaks after a convincing start still counts: a truncated or
-    /// corrupted malicious pickle has run its payload before the loader fails.
+    /// The detection test: false only when CPython's unpickler would fail on these bytes before doing anything a loader
+    /// acts on (a call, a construction, an import of a denylisted module…). Running out of <paramref name="head"/> is
+    /// not a failure when it is only the head of the content: the full scan then decides.
     /// </summary>
-    public static bool LooksLikePickle(ReadOnlySpan<byte> data, long? length, int minimumOpcodes = 3)
+    public static bool IsPlausible(byte[] head, bool headIsWhole)
     {
-        if (data.Length < 2 || !IsStartOpcode(data))
+        if (head.Length == 0 || !PickleOpcodes.IsDefined(head[0]))
         {
             return false;
         }
 
-        bool binary = data[0] == (byte)PickleOpcode.Proto;
-        bool whole = length is { } total && total <= data.Length;
-        var (stopped, completed, sawImport) = Run(data.ToArray(), whole);
-        if (stopped)
+        var (outcome, handler) = Run(head, headIsWhole);
+        return outcome switch
         {
-            return completed >= 1 && (binary || completed >= 2);
+            SniffOutcome.Stopped or SniffOutcome.Undecided => true,
+            SniffOutcome.RanOut => !headIsWhole || handler.SawConsequence,
+            _ => handler.SawConsequence,
+        };
+    }
+
+    /// <summary>
+    /// True when <paramref name="data"/> (a whole payload, or the head of one when <paramref name="length"/> is longer
+    /// or unknown) starts a pickle that does something: for payloads inside other data (trailing bytes, storage blobs,
+    /// large arguments), where a plain run of opcodes is not enough.
+    /// </summary>
+    public static bool LooksLikePickle(ReadOnlySpan<byte> data, long? length, int minimumOpcodes = 3)
+    {
+        if (data.Length < 2 || !PickleOpcodes.IsDefined(data[0]))
+        {
+            return false;
         }
 
-        return binary ? completed >= minimumOpcodes : (completed >= 4 && sawImport) || completed >= 16;
+        bool whole = length is { } total && total <= data.Length;
+        var (outcome, handler, completed) = RunCounting(data.ToArray(), whole);
+        bool binary = data[0] == (byte)PickleOpcode.Proto;
+        return outcome switch
+        {
+            SniffOutcome.Stopped => completed >= 1 && (binary || completed >= 2),
+            SniffOutcome.RanOut when !whole => binary ? completed >= minimumOpcodes : (completed >= 4 && handler.SawImport) || completed >= 16,
+            _ => handler.SawConsequence && completed >= minimumOpcodes,
+        };
     }
 
     /// <summary>True when <paramref name="data"/> is a whole pickle, run to STOP: strict, for payloads inside other data.</summary>
     public static bool IsCompletePickle(byte[] data)
     {
-        if (data.Length < 4 || !IsStartOpcode(data))
+        if (data.Length < 4 || !PickleOpcodes.IsDefined(data[0]))
         {
             return false;
         }
 
-        var (stopped, completed, sawImport) = Run(data, whole: true);
-        return stopped && completed >= 3 && (data[0] == (byte)PickleOpcode.Proto || sawImport);
+        var (outcome, handler, completed) = RunCounting(data, whole: true);
+        return outcome == SniffOutcome.Stopped && completed >= 3 && (data[0] == (byte)PickleOpcode.Proto || handler.SawImport);
     }
 
-    // Opcodes that can stand first in a stream: they push without popping. CPython accepts any of them whatever the
-    // protocol, so a crafted pickle need not start with PROTO.
-    private static bool IsStartOpcode(ReadOnlySpan<byte> data) => data[0] switch
+    private static (SniffOutcome, SniffHandler) Run(byte[] data, bool whole)
     {
-        0x80 => data[1] <= 5,
-        (byte)'(' or (byte)']' or (byte)'}' or (byte)')' or (byte)'c' or (byte)'N' or (byte)'I' or (byte)'L' or (byte)'F'
-            or (byte)'S' or (byte)'V' or (byte)'U' or (byte)'T' or (byte)'X' or (byte)'J' or (byte)'K' or (byte)'M'
-            or (byte)'G' or (byte)'P' or (byte)'B' or (byte)'C' => true,
-        0x82 or 0x83 or 0x84 or 0x88 or 0x89 or 0x8A or 0x8B or 0x8C or 0x8D or 0x8E or 0x8F or 0x95 or 0x96 or 0x97 => true,
-        _ => false,
-    };
+        var (outcome, handler, _) = RunCounting(data, whole);
+        return (outcome, handler);
+    }
 
     // A head of a longer payload is read forward-only, so an argument running past the head is an end of data
     // (the opcode counts as plausible) rather than a length error.
-    private static (bool Stopped, long Completed, bool SawImport) Run(byte[] data, bool whole)
+    private static (SniffOutcome Outcome, SniffHandler Handler, long Completed) RunCounting(byte[] data, bool whole)
     {
         var handler = new SniffHandler();
         Stream stream = new MemoryStream(data, writable: false);
@@ -73,15 +89,27 @@ internal static class PickleSniffer
         try
         {
             machine.Run();
-            return (true, machine.OpcodeCount, handler.SawImport);
+            return (SniffOutcome.Stopped, handler, machine.OpcodeCount);
         }
         catch (EndOfStreamException)
         {
-            return (false, whole ? Math.Max(0, machine.OpcodeCount - 1) : machine.OpcodeCount, handler.SawImport);
+            return (SniffOutcome.RanOut, handler, whole ? Math.Max(0, machine.OpcodeCount - 1) : machine.OpcodeCount);
         }
-        catch (Exception ex) when (ex is ModelFormatException or ScanLimitExceededException)
+        catch (ScanLimitExceededException)
         {
-            return (false, Math.Max(0, machine.OpcodeCount - 1), handler.SawImport);
+            return (SniffOutcome.Undecided, handler, machine.OpcodeCount);
         }
+        catch (ModelFormatException)
+        {
+            return (SniffOutcome.Rejected, handler, Math.Max(0, machine.OpcodeCount - 1));
+        }
+    }
+
+    private enum SniffOutcome
+    {
+        Stopped,
+        RanOut,
+        Rejected,
+        Undecided,
     }
 }

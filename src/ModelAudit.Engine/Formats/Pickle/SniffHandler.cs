@@ -5,31 +5,37 @@ internal sealed class SniffHandler : IPickleHandler
 {
     public bool SawImport { get; private set; }
 
+    /// <summary>True once the stream did something a loader acts on: a call, a construction, a build, an extension, a
+    /// dynamic import, or an import of a denylisted module that can be imported.</summary>
+    public bool SawConsequence { get; private set; }
+
     public void OnProto(int protocol, long offset, bool repeated)
     {
     }
 
-    public void OnImport(PValue global, string opcode, long offset) => SawImport = true;
-
-    public void OnDynamicImport(PValue module, PValue name, long offset) => SawImport = true;
-
-    public PValue? OnCall(PValue call) => null;
-
-    public void OnInstantiate(PValue call)
+    public void OnImport(PValue global, string opcode, long offset, string rawModule, string rawName)
     {
+        SawImport = true;
+        SawConsequence |= PickleNames.IsImportable(global.Module!) && PickleDenylist.Match(global.Module!, global.Name!) is not null;
     }
 
-    public void OnBuild(PValue target, PValue state, long offset, PickleMachine machine)
+    public void OnDynamicImport(PValue module, PValue name, long offset) => SawImport = SawConsequence = true;
+
+    public PValue? OnCall(PValue call)
     {
+        SawConsequence = true;
+        return null;
     }
 
-    public void OnMutate(PValue target, string opcode, long offset)
-    {
-    }
+    public void OnInstantiate(PValue call) => SawConsequence = true;
+
+    public void OnBuild(PValue target, PValue state, long offset, PickleMachine machine) => SawConsequence = true;
+
+    public void OnMutate(PValue target, string opcode, long offset) => SawConsequence = true;
 
     public PValue OnExtension(long code, long offset)
     {
-        SawImport = true;
+        SawImport = SawConsequence = true;
         return PValue.Global("<extension>", "?", offset);
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using ModelAudit.Engine.Analyzers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
@@ -14,9 +15,31 @@ namespace ModelAudit.Engine.Formats.SafeTensors;
 /// </summary>
 internal sealed class SafeTensorsScanner : IFormatScanner
 {
-    public string Name => "SafeTensors";
+    public ScannerInfo Info { get; } = new("safetensors", "SafeTensors", new[] { SafeTensorsFormats.SafeTensors });
 
-    public IReadOnlyList<ModelFormat> Formats { get; } = new[] { ModelFormat.SafeTensors };
+    public Reading? Sniff(SniffInput input) =>
+        LooksLikeSafeTensors(input.Head, input.Length) ? new Reading(SafeTensorsFormats.SafeTensors, this, ReadingStrength.Structural) : null;
+
+    // SafeTensors: u64 little-endian header length, then a JSON object. A huge or zero length is still SafeTensors
+    // (the scanner reports the bounds violation); the '{' after the length is what identifies it.
+    private static bool LooksLikeSafeTensors(ReadOnlySpan<byte> h, long? length)
+    {
+        if (h.Length < 10 || h[8] != (byte)'{')
+        {
+            return false;
+        }
+
+        byte next = h[9];
+        if (next is not ((byte)'"' or (byte)'}' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        {
+            return false;
+        }
+
+        // Eight printable characters before a '{' are text, unless they happen to be a length that fits the file.
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(h);
+        bool printable = !h[..8].ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
+        return !printable || (length is { } total && headerLength <= (ulong)total);
+    }
 
     public void Scan(ScanInput input, ScanContext context)
     {
@@ -53,6 +76,7 @@ internal sealed class SafeTensorsScanner : IFormatScanner
         }
 
         CheckLayout(tensors, dataLength, 8 + (long)headerLength, context);
+        ReportRegions(tensors, 8 + (long)headerLength, context);
     }
 
     private static bool ParseHeader(byte[] header, ScanContext context, List<TensorEntry> tensors)
@@ -116,7 +140,7 @@ internal sealed class SafeTensorsScanner : IFormatScanner
                 continue;
             }
 
-            context.AnalyzeText(entry.Value.GetString()!, $"SafeTensors metadata '{entry.Name}'", 8);
+            context.Analyze(new ContentFragment(entry.Value.GetString()!, "__metadata__." + entry.Name, ContentKind.Metadata, 8));
         }
     }
 
@@ -162,8 +186,7 @@ internal sealed class SafeTensorsScanner : IFormatScanner
         int? bits = SafeTensorsDtype.Bits(dtype);
         if (bits is null)
         {
-            context.Report(RuleIds.SafeTensorsHeaderInvalid, $"Tensor '{name}' has an unknown dtype '{dtype}'; its size cannot be checked.", 8, dtype,
-                severity: Severity.Info);
+            context.Report(RuleIds.SafeTensorsUnknownDtype, $"Tensor '{name}' has an unknown dtype '{dtype}'; its size cannot be checked.", 8, dtype);
         }
         else if (ExpectedBytes(shape, bits.Value) is not { } expected || expected != offsets.Value.End - offsets.Value.Begin)
         {
@@ -171,7 +194,7 @@ internal sealed class SafeTensorsScanner : IFormatScanner
                 $"Tensor '{name}' is {dtype}[{string.Join(",", shape)}] but spans {offsets.Value.End - offsets.Value.Begin:N0} bytes.", 8, name);
         }
 
-        return new TensorEntry(name, offsets.Value.Begin, offsets.Value.End);
+        return new TensorEntry(name, dtype, shape, offsets.Value.Begin, offsets.Value.End);
     }
 
     private static ulong? ExpectedBytes(List<ulong> shape, int bits)
@@ -224,18 +247,18 @@ internal sealed class SafeTensorsScanner : IFormatScanner
             {
                 context.Report(RuleIds.SafeTensorsOutOfBounds,
                     $"Tensor '{t.Name}' ends at data offset {t.End:N0}, past the {dataLength:N0} bytes of data (truncated or crafted).",
-                    dataStart + (long)Math.Min(t.Begin, (ulong)long.MaxValue / 2), t.Name);
+                    dataStart + Clamp(t.Begin), t.Name);
             }
 
             if (t.Begin < expectedNext && previous is not null)
             {
                 context.Report(RuleIds.SafeTensorsOverlap,
-                    $"Tensors '{previous.Name}' and '{t.Name}' overlap at data offset {t.Begin:N0}.", dataStart + (long)Math.Min(t.Begin, (ulong)long.MaxValue / 2), t.Name);
+                    $"Tensors '{previous.Name}' and '{t.Name}' overlap at data offset {t.Begin:N0}.", dataStart + Clamp(t.Begin), t.Name);
             }
             else if (t.Begin > expectedNext)
             {
                 context.Report(RuleIds.SafeTensorsHiddenData,
-                    $"{t.Begin - expectedNext:N0} bytes before tensor '{t.Name}' belong to no tensor.", dataStart + (long)expectedNext, t.Name);
+                    $"{t.Begin - expectedNext:N0} bytes before tensor '{t.Name}' belong to no tensor.", dataStart + Clamp(expectedNext), t.Name);
             }
 
             if (t.End > expectedNext)
@@ -249,9 +272,24 @@ internal sealed class SafeTensorsScanner : IFormatScanner
         if (dataLength >= 0 && expectedNext < (ulong)dataLength)
         {
             context.Report(RuleIds.SafeTensorsHiddenData,
-                $"{(ulong)dataLength - expectedNext:N0} bytes after the last tensor belong to no tensor.", dataStart + (long)expectedNext, "trailing data");
+                $"{(ulong)dataLength - expectedNext:N0} bytes after the last tensor belong to no tensor.", dataStart + Clamp(expectedNext), "trailing data");
         }
     }
 
-    private sealed record TensorEntry(string Name, ulong Begin, ulong End);
+    // Offsets come from the header and may be absurd; findings still need a long offset.
+    private static long Clamp(ulong value) => (long)Math.Min(value, (ulong)long.MaxValue / 2);
+
+    private static void ReportRegions(List<TensorEntry> tensors, long dataStart, ScanContext context)
+    {
+        foreach (TensorEntry t in tensors)
+        {
+            if (t.Shape.All(d => d <= long.MaxValue))
+            {
+                context.ReportTensor(new TensorRegion(t.Name, t.DType, t.Shape.Select(d => (long)d).ToArray(),
+                    dataStart + Clamp(t.Begin), Clamp(t.End - t.Begin)));
+            }
+        }
+    }
+
+    private sealed record TensorEntry(string Name, string DType, List<ulong> Shape, ulong Begin, ulong End);
 }

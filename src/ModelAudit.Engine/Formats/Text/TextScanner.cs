@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using ModelAudit.Engine.Analyzers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
@@ -19,15 +20,16 @@ internal sealed class TextScanner : IFormatScanner
     // Prose that may quote code: a README's example is not a script in the archive.
     private static readonly string[] s_documentExtensions = { ".md", ".rst", ".txt", ".html", ".htm", ".ipynb", ".tex" };
 
-    public string Name => "Text";
+    public ScannerInfo Info { get; } = new("text", "Text", new[] { TextFormats.Json, TextFormats.Yaml, TextFormats.Text });
 
-    public IReadOnlyList<ModelFormat> Formats { get; } = new[] { ModelFormat.Json, ModelFormat.Yaml, ModelFormat.Text };
+    public Reading? Sniff(SniffInput input) =>
+        TextSniffer.IsText(input.Head) ? new Reading(TextSniffer.Classify(input.Head), this, ReadingStrength.Structural) : null;
 
     public void Scan(ScanInput input, ScanContext context)
     {
         if (context.Depth > 0 && IsScript(input))
         {
-            if (context.InTorchScript)
+            if (context.Frame.InTorchScript)
             {
                 return; // TorchScript code/ is reported once for the archive (MA1019).
             }
@@ -63,7 +65,7 @@ internal sealed class TextScanner : IFormatScanner
             }
 
             int total = carried + read;
-            context.AnalyzeText(new string(buffer, 0, total), $"text of '{input.Name}'", offset);
+            context.Analyze(new ContentFragment(new string(buffer, 0, total), input.Name, ContentKind.FileText, offset));
 
             // Keep a tail so a secret split across two chunks is still seen whole.
             carried = Math.Min(Overlap, total);

@@ -1,4 +1,4 @@
-namespace ModelAudit.Engine.Detection;
+namespace ModelAudit.Engine.Containers;
 
 /// <summary>Validates a tar header block's checksum (the header's bytes summed with the checksum field as spaces).</summary>
 internal static class TarHeaderChecksum

@@ -1,6 +1,8 @@
 using System.Text.Unicode;
 
-namespace ModelAudit.Engine.Detection;
+using ModelAudit.Engine.Detection;
+
+namespace ModelAudit.Engine.Formats.Text;
 
 /// <summary>Recognises UTF-8 text and tells JSON and YAML from other text.</summary>
 internal static class TextSniffer
@@ -50,14 +52,14 @@ internal static class TextSniffer
 
         if (i < h.Length && h[i] is (byte)'{' or (byte)'[')
         {
-            return ModelFormat.Json;
+            return TextFormats.Json;
         }
 
         if (h[i..].StartsWith("---"u8) || h[i..].StartsWith("%YAML"u8))
         {
-            return ModelFormat.Yaml;
+            return TextFormats.Yaml;
         }
 
-        return ModelFormat.Text;
+        return TextFormats.Text;
     }
 }

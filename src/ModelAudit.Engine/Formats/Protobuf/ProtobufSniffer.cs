@@ -1,4 +1,6 @@
-namespace ModelAudit.Engine.Detection;
+using ModelAudit.Engine.Detection;
+
+namespace ModelAudit.Engine.Formats.Protobuf;
 
 /// <summary>
 /// Recognises protobuf-encoded models (ONNX, TensorFlow, Core ML, Paddle) by structure: a run of well-formed
@@ -8,11 +10,6 @@ internal static class ProtobufSniffer
 {
     public static ModelFormat? Detect(ReadOnlySpan<byte> h, long? length)
     {
-        if (IsSentencePiece(h))
-        {
-            return ModelFormat.SentencePiece;
-        }
-
         int pos = 0;
         int fields = 0;
         int firstField = 0;
@@ -98,31 +95,13 @@ internal static class ProtobufSniffer
 
         if (firstField == 1 && firstValue is >= 1 and <= 64 && onnxFieldSeen && fields >= 2)
         {
-            return ModelFormat.Onnx;
+            return ProtobufRecognizer.Onnx;
         }
 
-        return fields >= 3 ? ModelFormat.Protobuf : null;
+        return fields >= 3 ? ProtobufRecognizer.Protobuf : null;
     }
 
-    // SentencePiece ModelProto: repeated pieces (field 1), each { piece: string = 1; score: float = 2; type = 3 }.
-    private static bool IsSentencePiece(ReadOnlySpan<byte> h)
-    {
-        int pos = 0;
-        if (h.Length < 8 || h[pos++] != 0x0A || !TryVarint(h, ref pos, out ulong pieceLength) || pieceLength > 1024)
-        {
-            return false;
-        }
-
-        if (pos >= h.Length || h[pos++] != 0x0A || !TryVarint(h, ref pos, out ulong textLength) || textLength > 512)
-        {
-            return false;
-        }
-
-        pos += (int)textLength;
-        return pos < h.Length && h[pos] == 0x15;
-    }
-
-    private static bool TryVarint(ReadOnlySpan<byte> h, ref int pos, out ulong value)
+    internal static bool TryVarint(ReadOnlySpan<byte> h, ref int pos, out ulong value)
     {
         value = 0;
         for (int shift = 0; shift < 64; shift += 7)

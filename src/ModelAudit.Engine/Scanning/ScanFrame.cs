@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+using ModelAudit.Engine.Detection;
+
+namespace ModelAudit.Engine.Scanning;
+
+/// <summary>
+/// The state of one nesting level, immutable: where in the file it is (member path, depth), which reading and scanner
+/// are running, and what the enclosing containers say about it (TorchScript, joblib, CVEs they make apply). A child
+/// level is a new frame, so nothing has to be restored by hand when a member's scan returns or throws.
+/// </summary>
+internal sealed record ScanFrame
+{
+    /// <summary>The frame of a top-level file.</summary>
+    public static ScanFrame Root { get; } = new();
+
+    /// <summary>Member path inside containers (joined with '!'), null at the top level.</summary>
+    public string? Member { get; init; }
+
+    /// <summary>Nesting depth: 0 for the file itself.</summary>
+    public int Depth { get; init; }
+
+    /// <summary>The scanner currently running (named in its findings).</summary>
+    public string Scanner { get; init; } = "Engine";
+
+    /// <summary>The reading being scanned at this level, once detection chose one.</summary>
+    public Reading? Reading { get; init; }
+
+    /// <summary>True inside a TorchScript archive (its __torch__ classes come from its own code/ files).</summary>
+    public bool InTorchScript { get; init; }
+
+    /// <summary>True inside a joblib or scikit-learn container.</summary>
+    public bool InJoblib { get; init; }
+
+    /// <summary>CVEs that enclosing containers make apply to dangerous content found inside them
+    /// (e.g. CVE-2019-6446 for a NumPy object array).</summary>
+    public ImmutableArray<string> CveHints { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>The frame of a member of this level.</summary>
+    public ScanFrame Enter(string memberName) => this with
+    {
+        Member = Member is null ? memberName : Member + "!" + memberName,
+        Depth = Depth + 1,
+        Reading = null,
+    };
+
+    /// <summary>This frame with one more CVE hint.</summary>
+    public ScanFrame WithCve(string cve) => CveHints.Contains(cve) ? this : this with { CveHints = CveHints.Add(cve) };
+}

@@ -1,0 +1,7 @@
+namespace ModelAudit.Engine.Scanning;
+
+/// <summary>
+/// Where a tensor's bytes lie in the current member, as its format declares them: what weight analysis reads
+/// (in the same pass as hashing) and what the SBOM summarises. Offsets are relative to the member's first byte.
+/// </summary>
+internal sealed record TensorRegion(string Name, string DType, IReadOnlyList<long> Shape, long Offset, long Length);
