@@ -7,8 +7,17 @@ namespace ModelAudit.Engine.Sources;
 /// Turns file and folder paths into scan items. Folders are walked in ordinal name order (deterministic on every
 /// OS); symbolic links are followed only while they stay inside the scanned root, and loops are reported, not walked.
 /// </summary>
-public static class LocalFileSource
+public sealed class LocalFileSource : IScanSource
 {
+    private readonly string _path;
+
+    /// <summary>A source for one file or folder path.</summary>
+    public LocalFileSource(string path) => _path = path;
+
+    /// <inheritdoc />
+    public IEnumerable<ScanItem> Enumerate(ScanOptions options, Action<SourceEvent> report) => Enumerate(_path, options, report);
+
+    /// <summary>The items under <paramref name="path"/>: the file itself, or the folder's files in name order.</summary>
     public static IEnumerable<ScanItem> Enumerate(string path, ScanOptions options, Action<SourceEvent> report)
     {
         string full = Path.GetFullPath(path);
