@@ -64,14 +64,15 @@ internal sealed class ScanRunner
         }
     }
 
-    /// <summary>Scans everything added, in parallel, yielding (result, input index) in the order added.</summary>
-    public IEnumerable<(ModelScanResult Result, int Input)> Run(int throttle, Action<int, int, string> progress, CancellationToken cancellationToken)
+    /// <summary>Scans everything added, in parallel, yielding (result, input index, why the item is not a regular
+    /// file or null) in the order added.</summary>
+    public IEnumerable<(ModelScanResult Result, int Input, string? NotRegular)> Run(int throttle, Action<int, int, string> progress, CancellationToken cancellationToken)
     {
         using var scan = new ParallelScan(_engine, _items, throttle, cancellationToken);
         for (int i = 0; i < _items.Count; i++)
         {
             progress(i, _items.Count, _items[i].Path);
-            yield return (scan.Take(i, cancellationToken), _inputOf[i]);
+            yield return (scan.Take(i, cancellationToken), _inputOf[i], _items[i].NotRegularReason);
         }
     }
 

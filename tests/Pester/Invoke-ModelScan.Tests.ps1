@@ -70,6 +70,23 @@ Describe 'Invoke-ModelScan' {
         }
     }
 
+    Context 'files that are not regular files' {
+        It 'reports a FIFO in a folder without opening it, and scans the rest' {
+            $dir = Join-Path $TestDrive 'fifo'
+            New-Item -ItemType Directory -Force $dir | Out-Null
+            Copy-Item $malicious (Join-Path $dir 'bad.pkl')
+            & mkfifo (Join-Path $dir 'pipe.pkl')
+            $results = Invoke-ModelScan $dir -ErrorVariable err -ErrorAction SilentlyContinue -TimeoutSec 30
+            $err[0].FullyQualifiedErrorId | Should -Be 'ModelFileNotRegular,ModelAudit.Commands.InvokeModelScanCommand'
+            ($results | Where-Object Path -like '*pipe.pkl').Outcome | Should -Be 'Error'
+            ($results | Where-Object Path -like '*bad.pkl').Outcome | Should -Be 'Issues'
+        }
+
+        It 'never calls a device clean' {
+            Test-ModelFile /dev/zero -ErrorAction SilentlyContinue | Should -BeFalse
+        }
+    }
+
     Context 'LiteralPath parameter set' {
         It 'takes names with wildcard characters literally' {
             $odd = Join-Path $TestDrive 'model[1].pkl'
@@ -94,6 +111,14 @@ Describe 'Invoke-ModelScan' {
             $info = Invoke-ModelScan (Join-Path $Fixtures 'benign/torch_full_custom_module.pt')
             $info.Findings.Count | Should -Be 1
             (Invoke-ModelScan (Join-Path $Fixtures 'benign/torch_full_custom_module.pt') -MinimumSeverity Warning).Findings.Count | Should -Be 0
+        }
+
+        It 'keeps the outcome when -MinimumSeverity hides the findings that make it' {
+            $path = Join-Path $TestDrive 'factory.pkl'
+            [IO.File]::WriteAllBytes($path, (New-PickleBytes -Module 'somepackage.models' -Name 'factory' -Argument 'x'))
+            $result = Invoke-ModelScan $path -MinimumSeverity Critical
+            $result.Outcome | Should -Be 'Issues'
+            $result.Findings.Count | Should -Be 0
         }
 
         It 'skips the hash with -SkipHash' {

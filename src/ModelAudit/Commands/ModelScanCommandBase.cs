@@ -148,7 +148,7 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         var record = new ProgressRecord(ProgressId, "Scanning model files", "Starting");
         try
         {
-            foreach (var (result, input) in _runner.Run(ThrottleLimit, (i, n, path) =>
+            foreach (var (result, input, notRegular) in _runner.Run(ThrottleLimit, (i, n, path) =>
             {
                 record.StatusDescription = $"{i + 1} of {n}";
                 record.CurrentOperation = path;
@@ -156,7 +156,13 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
                 WriteProgress(record);
             }, _cancel.Token))
             {
-                if (result.Outcome == ScanOutcome.Error)
+                if (notRegular is not null)
+                {
+                    // A FIFO would block the scan for good and /dev/zero never ends: reported, never opened.
+                    WriteItemError(new IOException($"'{result.Path}' is {notRegular}, not a regular file; it was not opened."),
+                        "ModelFileNotRegular", ErrorCategory.InvalidType, result.Path);
+                }
+                else if (result.Outcome == ScanOutcome.Error)
                 {
                     WriteItemError(new IOException($"Cannot read '{result.Path}': {string.Join("; ", result.Errors)}"),
                         "ModelFileUnreadable", ErrorCategory.ReadError, result.Path);
