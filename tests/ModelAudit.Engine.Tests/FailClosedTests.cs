@@ -52,6 +52,17 @@ public sealed class FailClosedTests
         AssertCritical(Scan.Bytes(data, name));
     }
 
+    [Theory]
+    [InlineData("Pstorage\n0")]
+    [InlineData("GIF89a\x01\x00\x01Pstorage\n00")]
+    public void A_torch_data_pkl_that_also_reads_as_another_format_keeps_its_pickle_reading(string prefix)
+    {
+        // torch.load's unpickler has a persistent_load, so a persistent id first does not stop it.
+        byte[] pickle = Encoding.Latin1.GetBytes(prefix + Call);
+        byte[] zip = ArchiveBuilder.Zip(("archive/data.pkl", pickle), ("archive/version", Encoding.ASCII.GetBytes("3\n")));
+        AssertCritical(Scan.Bytes(zip, "model.pt"), "archive/data.pkl");
+    }
+
     // 2. One list for one fact: a second stream may start with any opcode CPython accepts first.
 
     [Theory]

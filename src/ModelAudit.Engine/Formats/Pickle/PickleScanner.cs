@@ -40,7 +40,9 @@ internal sealed class PickleScanner : IFormatScanner
             }
 
             long start = reader.Position;
-            analysis.BeginStream(rejectPersistentIds: index == 0 && input.Alternatives);
+            // Only for a file of its own: inside an archive the loader may be torch.load, whose unpickler has a
+            // persistent_load (a torch data.pkl that also reads as text must stay a pickle).
+            analysis.BeginStream(rejectPersistentIds: index == 0 && input.Alternatives && context.Depth == 0);
             var machine = new PickleMachine(reader, analysis, context.Limits, context.CancellationToken, memo);
             PValue result;
             try
