@@ -32,8 +32,10 @@ public sealed class RuleCatalogTests
     [Fact]
     public void Every_rule_id_used_in_the_engine_is_in_the_catalog()
     {
-        string source = Path.Combine(Scan.RepoRoot, "src", "ModelAudit.Engine", "Rules", "RuleIds.cs");
-        var ids = Regex.Matches(File.ReadAllText(source), "\"(MA\\d{4})\"").Select(m => m.Groups[1].Value).ToArray();
+        string rules = Path.Combine(Scan.RepoRoot, "src", "ModelAudit.Engine", "Rules");
+        var ids = Directory.GetFiles(rules, "RuleIds*.cs")
+            .SelectMany(f => Regex.Matches(File.ReadAllText(f), "\"(MA\\d{4})\"").Select(m => m.Groups[1].Value))
+            .ToArray();
         Assert.Equal(ids.Order(StringComparer.Ordinal), RuleCatalog.All.Select(r => r.Id).Order(StringComparer.Ordinal));
     }
 }

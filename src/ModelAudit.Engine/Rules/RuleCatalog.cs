@@ -3,7 +3,7 @@ using static ModelAudit.Engine.Rules.RuleIds;
 namespace ModelAudit.Engine.Rules;
 
 /// <summary>The rule catalog: every rule id a finding can carry, with its default severity, help and CVEs.</summary>
-public static class RuleCatalog
+public static partial class RuleCatalog
 {
     /// <summary>Where rule pages live (docs/rules/&lt;RuleId&gt;.md in the repository).</summary>
     public const string HelpBaseUri = "https://github.com/modelaudit/ModelAudit.PowerShell/blob/main/docs/rules/";
@@ -12,7 +12,9 @@ public static class RuleCatalog
     private const string Review = "Review where the file came from and what loads it; load it only in an isolated environment if it must be used.";
     private const string Rescan = "Raise the limit with a policy, or scan in a dedicated run; treat the file as unverified until then.";
 
-    private static readonly ModelRule[] s_rules =
+    private static readonly ModelRule[] s_rules = BuildRules();
+
+    private static ModelRule[] CoreRules() => new[]
     {
         Rule(ExecutionCallable, "Code execution callable", Severity.Critical, FindingCategory.CodeExecution,
             "A pickle (or pickle-bearing format) imports and can invoke a callable that runs commands or Python code: os.system, subprocess, eval/exec, runpy, pty, and the gadgets published against other scanners.",
@@ -201,6 +203,41 @@ public static class RuleCatalog
 
     /// <summary>The rule with this id; throws for an unknown id (a programming error).</summary>
     public static ModelRule Get(string id) => s_byId[id];
+
+    // Each format or analyzer family keeps its rules in its own file (RuleCatalog.<Family>.cs, ids in
+    // RuleIds.<Family>.cs), so families grow without editing one shared list.
+    static partial void AddGraphRules(List<ModelRule> rules);
+
+    static partial void AddLayerRules(List<ModelRule> rules);
+
+    static partial void AddRuntimeRules(List<ModelRule> rules);
+
+    static partial void AddGgufRules(List<ModelRule> rules);
+
+    static partial void AddTemplateRules(List<ModelRule> rules);
+
+    static partial void AddContentRules(List<ModelRule> rules);
+
+    static partial void AddReportingRules(List<ModelRule> rules);
+
+    static partial void AddShellRules(List<ModelRule> rules);
+
+    static partial void AddWeightRules(List<ModelRule> rules);
+
+    private static ModelRule[] BuildRules()
+    {
+        var rules = new List<ModelRule>(CoreRules());
+        AddGraphRules(rules);
+        AddLayerRules(rules);
+        AddRuntimeRules(rules);
+        AddGgufRules(rules);
+        AddTemplateRules(rules);
+        AddContentRules(rules);
+        AddReportingRules(rules);
+        AddShellRules(rules);
+        AddWeightRules(rules);
+        return rules.ToArray();
+    }
 
     private static ModelRule Rule(string id, string title, Severity severity, FindingCategory category,
         string description, string remediation, params string[] cve) =>

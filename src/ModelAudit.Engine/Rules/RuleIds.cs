@@ -1,7 +1,7 @@
 namespace ModelAudit.Engine.Rules;
 
 /// <summary>Rule ids as constants, so scanners cannot misspell the public contract.</summary>
-internal static class RuleIds
+internal static partial class RuleIds
 {
     // 1xxx code execution and deserialization
     public const string ExecutionCallable = "MA1001";
