@@ -23,8 +23,9 @@ internal interface IPickleHandler
     /// interleave raw data with opcodes (joblib).</summary>
     void OnBuild(PValue target, PValue state, long offset, PickleMachine machine);
 
-    /// <summary>SETITEM(S), APPEND(S) or ADDITEMS on <paramref name="target"/>.</summary>
-    void OnMutate(PValue target, string opcode, long offset);
+    /// <summary>SETITEM(S), APPEND(S) or ADDITEMS of <paramref name="items"/> on <paramref name="target"/>, an object
+    /// that is not the list, dict or set the opcode fills natively (CPython calls the object's own method).</summary>
+    void OnMutate(PValue target, string opcode, IReadOnlyList<PValue> items, long offset);
 
     /// <summary>EXT1/2/4: returns the global the code resolves to (or a placeholder).</summary>
     PValue OnExtension(long code, long offset);

@@ -135,16 +135,24 @@ internal sealed class PValue
             return null;
         }
 
+        // A later SETITEM of the same key replaces the earlier one, as in the dict the unpickler builds.
+        PValue? found = null;
         for (int i = 0; i + 1 < Items.Count; i += 2)
         {
             if (Items[i].AsString == key)
             {
-                return Items[i + 1];
+                found = Items[i + 1];
             }
         }
 
-        return null;
+        return found;
     }
+
+    /// <summary>For constructed objects: the values that set its instance attributes, in order (NEWOBJ_EX keyword
+    /// arguments, BUILD states), so a method looked up on the instance can be resolved.</summary>
+    public List<PValue>? AttributeSources { get; private set; }
+
+    public void AddAttributeSource(PValue source) => (AttributeSources ??= new List<PValue>(1)).Add(source);
 
     /// <summary>A one-line Python-like rendering, bounded in length: what a triager reads.</summary>
     public string Render(int budget = 160)

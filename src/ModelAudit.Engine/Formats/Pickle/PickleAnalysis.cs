@@ -220,7 +220,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         }
     }
 
-    public void OnMutate(PValue target, string opcode, long offset)
+    public void OnMutate(PValue target, string opcode, IReadOnlyList<PValue> items, long offset)
     {
         Consequence();
         if (target.Kind == PValueKind.Global)
@@ -230,6 +230,13 @@ internal sealed partial class PickleAnalysis : IPickleHandler
             return;
         }
 
+        // APPEND(S) and ADDITEMS look the method up on the instance (list_obj.append, set_obj.add), so an attribute
+        // set by keyword arguments or BUILD state is what gets called with the items: grade it as that call.
+        if (target.Kind == PValueKind.Call && InstanceMethod(target, opcode) is { } method)
+        {
+            OnCall(PValue.Call(method, PValue.Container(PValueKind.Tuple, items), opcode, offset));
+        }
+
         if (target.Kind == PValueKind.Call && target.Callable is { Kind: PValueKind.Global } cls
             && cls.Module == "torch._utils" && cls.Name!.StartsWith("_rebuild", StringComparison.Ordinal))
         {
@@ -237,6 +244,36 @@ internal sealed partial class PickleAnalysis : IPickleHandler
                 $"{opcode} applied to a tensor rebuilt by {cls.QualifiedName}: the pattern of CVE-2026-24747 (memory corruption in torch.load weights_only).",
                 offset, opcode, cve: new[] { "CVE-2026-24747" });
         }
+    }
+
+    private static PValue? InstanceMethod(PValue instance, string opcode)
+    {
+        string[] names = opcode switch
+        {
+            "APPEND" => new[] { "append" },
+            "APPENDS" => new[] { "extend", "append" }, // CPython prefers extend and falls back to append
+            "ADDITEMS" => new[] { "add" },
+            _ => Array.Empty<string>(), // SETITEM(S) use the type's __setitem__, never an instance attribute
+        };
+        foreach (string name in names)
+        {
+            PValue? found = null;
+            foreach (PValue source in instance.AttributeSources ?? Enumerable.Empty<PValue>())
+            {
+                // BUILD state is a dict, or (dict, slotstate) whose second dict is set with setattr.
+                foreach (PValue dict in source.Kind == PValueKind.Tuple ? source.Items ?? new List<PValue>() : new List<PValue> { source })
+                {
+                    found = dict.Lookup(name) ?? found;
+                }
+            }
+
+            if (found is { Kind: PValueKind.Global or PValueKind.Call })
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     public PValue OnExtension(long code, long offset)

@@ -9,6 +9,16 @@ internal static class PickleDenylist
 {
     private static readonly Dictionary<string, DangerKind> s_entries = Build();
 
+    /// <summary>Names of the functions in os, subprocess, pty, builtins and runpy that run a process or Python code:
+    /// the end of a dotted traversal we cannot resolve is graded by them (and only there, never a plain import).</summary>
+    private static readonly HashSet<string> s_runnerNames = new(StringComparer.Ordinal)
+    {
+        "system", "popen", "Popen", "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp",
+        "spawnvpe", "execl", "execle", "execlp", "execlpe", "execv", "execve", "execvp", "execvpe", "posix_spawn",
+        "posix_spawnp", "startfile", "fork", "forkpty", "call", "check_call", "check_output", "run", "getoutput",
+        "getstatusoutput", "spawn", "eval", "exec", "execfile", "compile", "__import__", "run_path", "run_module",
+    };
+
     /// <summary>Dunder attributes whose traversal reaches interpreter internals (globals, builtins, subclasses…).</summary>
     public static readonly HashSet<string> DangerousDunders = new(StringComparer.Ordinal)
     {
@@ -47,8 +57,17 @@ internal static class PickleDenylist
             // every dotted suffix is graded as a path of its own. A single plain name is covered by the full path.
             if (parts.Length > 1)
             {
-                Consider(LongestMatch(PickleNames.Canonical(string.Join('.', parts, i, parts.Length - i))));
+                string suffix = string.Join('.', parts, i, parts.Length - i);
+                Consider(LongestMatch(PickleNames.Canonical(suffix)));
+                Consider(LongestMatch(PickleNames.CanonicalTraversal(suffix)));
             }
+        }
+
+        // A traversal through a global we cannot resolve (a module imported under some other alias, `sp.Popen`)
+        // that ends at the name of a process or code runner reaches it on any reading where the alias is that module.
+        if (worst is null && parts.Length > 1 && s_runnerNames.Contains(parts[^1]))
+        {
+            Consider((DangerKind.Execution, "attribute traversal to " + parts[^1]));
         }
 
         return worst;

@@ -318,10 +318,11 @@ internal sealed partial class PickleMachine
 
             case PickleOpcode.NewObjEx:
             {
-                Pop(); // kwargs
+                PValue kwargs = Pop();
                 PValue args = Pop();
                 PValue cls = Pop();
                 var call = PValue.Call(cls, args, "NEWOBJ_EX", offset);
+                call.AddAttributeSource(kwargs); // SimpleNamespace(**kwargs) and the like set instance attributes
                 _handler.OnInstantiate(call);
                 Push(call, offset);
                 break;
@@ -336,6 +337,11 @@ internal sealed partial class PickleMachine
                 // frame at the opcode itself, before the handler moves past those bytes.
                 CheckFrame(offset);
                 _frameChecked = true;
+                if (target.Kind == PValueKind.Call)
+                {
+                    target.AddAttributeSource(state);
+                }
+
                 _handler.OnBuild(target, state, offset, this);
                 break;
             }

@@ -157,7 +157,7 @@ internal sealed partial class PickleMachine
         else
         {
             // CPython calls the object's own append/extend/__setitem__/add: code of whatever class it is.
-            _handler.OnMutate(target, opcode, offset);
+            _handler.OnMutate(target, opcode, items, offset);
         }
     }
 

@@ -76,6 +76,17 @@ internal static class PickleNames
     }
 
     /// <summary>
+    /// The path graded for an attribute traversal such as the <c>_os.system</c> of <c>argparse._os.system</c>: a
+    /// module's globals name the modules it imported, by convention under a private alias (<c>import os as _os</c>,
+    /// <c>import sys as _sys</c>), so leading underscores of the first step are dropped before the alias table.
+    /// </summary>
+    public static string CanonicalTraversal(string path)
+    {
+        string trimmed = path.TrimStart('_');
+        return Canonical(trimmed.Length == 0 || trimmed[0] == '.' ? path : trimmed);
+    }
+
+    /// <summary>
     /// True when <paramref name="module"/> is a dotted path of Python identifiers. Anything else ("os\r", "mport os",
     /// "") names no module a loader can import, so the real unpickler fails at that import; text files whose first
     /// line happens to follow a GLOBAL opcode are not pickles that run anything.

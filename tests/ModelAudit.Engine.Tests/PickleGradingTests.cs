@@ -1,0 +1,197 @@
+namespace ModelAudit.Engine.Tests;
+
+/// <summary>
+/// Grading by use in the places a review found it too lenient: calls that CPython makes through an instance's own
+/// methods (APPEND on a non-list), and imports that reach a runner through another module's globals.
+/// </summary>
+public sealed class PickleGradingTests
+{
+    private static ModelScanResult ScanPickle(PickleBuilder pickle) => Scan.Bytes(pickle.ToArray(), "model.pkl");
+
+    // types.SimpleNamespace() with BUILD {'append': <callable>}, then APPENDS: CPython calls obj.append(item).
+    private static PickleBuilder AppendThroughInstance(string module, string name, byte appendOpcode = (byte)'e') =>
+        new PickleBuilder().Proto(4)
+            .Str("types").Str("SimpleNamespace").StackGlobal().EmptyTuple().NewObj()
+            .EmptyDict().Str("append").Str(module).Str(name).StackGlobal().SetItem().Build()
+            .Mark().Str("echo pwned").Op(appendOpcode).Stop();
+
+    [Fact]
+    public void Review_example_argparse_private_os_alias_appended_is_critical()
+    {
+        ModelScanResult result = ScanPickle(AppendThroughInstance("argparse", "_os.system"));
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Message.Contains("called by APPENDS", StringComparison.Ordinal));
+        Assert.Equal(ScanOutcome.Issues, result.Outcome);
+    }
+
+    [Fact]
+    public void An_unknown_function_called_through_an_instance_method_is_a_warning_not_info()
+    {
+        ModelScanResult result = ScanPickle(AppendThroughInstance("mypkg.helpers", "run_hook"));
+        Assert.True(result.Has("MA1008", Severity.Warning), result.Describe());
+        Assert.NotEqual(ScanOutcome.Clean, result.Outcome);
+    }
+
+    [Fact]
+    public void The_same_unknown_function_only_stored_as_data_stays_info()
+    {
+        var p = new PickleBuilder().Proto(4)
+            .Str("types").Str("SimpleNamespace").StackGlobal().EmptyTuple().NewObj()
+            .EmptyDict().Str("hook").Str("mypkg.helpers").Str("run_hook").StackGlobal().SetItem().Build().Stop();
+        ModelScanResult result = ScanPickle(p);
+        Assert.False(result.Has("MA1008"), result.Describe());
+        Assert.True(result.Has("MA1012", Severity.Info), result.Describe());
+    }
+
+    [Fact]
+    public void Single_append_and_keyword_arguments_of_newobj_ex_are_followed_too()
+    {
+        // SimpleNamespace(**{'append': os.system}) by NEWOBJ_EX, then one APPEND.
+        var p = new PickleBuilder().Proto(4)
+            .Str("types").Str("SimpleNamespace").StackGlobal().EmptyTuple()
+            .EmptyDict().Str("append").Str("mypkg").Str("hook").StackGlobal().SetItem()
+            .Op(0x92).Str("payload").Append().Stop();
+        ModelScanResult result = ScanPickle(p);
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1008" && f.Message.Contains("called by APPEND", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_later_duplicate_key_in_build_state_is_the_one_called()
+    {
+        // {'append': list.append, 'append': mypkg.hook}: the dict keeps the last value, as the unpickler's does.
+        var p = new PickleBuilder().Proto(4)
+            .Str("types").Str("SimpleNamespace").StackGlobal().EmptyTuple().NewObj()
+            .EmptyDict().Mark().Str("append").Str("builtins").Str("len").StackGlobal()
+            .Str("append").Str("mypkg").Str("hook").StackGlobal().Op('u').Build()
+            .Mark().Str("x").Op('e').Stop();
+        ModelScanResult result = ScanPickle(p);
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1008" && f.Evidence!.StartsWith("mypkg.hook(", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("argparse", "_os.system")]
+    [InlineData("tempfile", "_os.popen")]
+    [InlineData("argparse", "_sys.modules.os.system")]
+    [InlineData("random", "_os.execv")]
+    [InlineData("mypkg", "sp.Popen")] // an alias we cannot resolve, ending at a process runner
+    [InlineData("mypkg", "_subprocess.check_output")]
+    public void Attribute_traversal_to_a_runner_through_a_module_alias_is_critical(string module, string name)
+    {
+        var p = new PickleBuilder().Proto(4).Str(module).Str(name).StackGlobal()
+            .Mark().Str("id").Tuple().Reduce().Stop();
+        ModelScanResult result = ScanPickle(p);
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+    }
+
+    [Theory]
+    [InlineData("collections", "OrderedDict")]
+    [InlineData("mypkg.model", "Outer.Inner")] // a nested class: dotted, but no runner at its end
+    public void Plain_and_nested_class_references_are_not_runners(string module, string name)
+    {
+        var p = new PickleBuilder().Proto(4).Str(module).Str(name).StackGlobal().EmptyTuple().NewObj().Stop();
+        ModelScanResult result = ScanPickle(p);
+        Assert.False(result.Has("MA1001"), result.Describe());
+    }
+}
+
+/// <summary>
+/// joblib writes array bytes inline after each NumpyArrayWrapper: sizing them exactly as joblib reads them is what
+/// keeps the opcodes after an array in view. Each case hides a payload after an array a lenient reader mis-sizes.
+/// </summary>
+public sealed class JoblibArrayLayoutTests
+{
+    // After the array the outer stream goes on: POP the wrapper, then os.system('echo pwned'), then STOP.
+    private static readonly byte[] s_continuation = new PickleBuilder().Pop().Call("os", "system", "echo pwned").Stop().ToArray();
+
+    private static readonly byte[] s_payload = new PickleBuilder().Proto(4).Call("os", "system", "echo pwned").Stop().ToArray();
+
+    // NumpyArrayWrapper() BUILD {state}; the caller appends the array bytes and the rest of the stream.
+    private static PickleBuilder Wrapper(Action<PickleBuilder> dtype, Action<PickleBuilder> extraState)
+    {
+        var p = new PickleBuilder().Proto(4)
+            .Str("joblib.numpy_pickle").Str("NumpyArrayWrapper").StackGlobal().EmptyTuple().NewObj()
+            .EmptyDict().Mark()
+            .Str("subclass").Str("numpy").Str("ndarray").StackGlobal()
+            .Str("order").Str("C")
+            .Str("allow_mmap").Op(0x89)
+            .Str("dtype");
+        dtype(p);
+        extraState(p);
+        return p.Op('u').Build();
+    }
+
+    private static void Dtype(PickleBuilder p, string descr, Action<PickleBuilder>? state = null)
+    {
+        p.Dtype(descr);
+        if (state is not null)
+        {
+            state(p);
+            p.Build();
+        }
+    }
+
+    private static void Shape(PickleBuilder p, int n) => p.Str("shape").Mark().Int(n).Tuple();
+
+    // The array as joblib sizes it, the continuation with the payload, then filler and a STOP where a reader that
+    // sizes the array larger (by <paramref name="overSkip"/> bytes) would land, having skipped the payload as data.
+    private static ModelScanResult ScanJoblib(PickleBuilder wrapper, byte[] arrayBytes, int overSkip)
+    {
+        byte[] filler = new byte[Math.Max(0, overSkip - s_continuation.Length)];
+        byte[] file = wrapper.ToArray().Concat(arrayBytes).Concat(s_continuation).Concat(filler).Append((byte)'.').ToArray();
+        ModelScanResult result = Scan.Bytes(file, "model.joblib");
+        Assert.DoesNotContain(result.Findings, f => f.RuleId.StartsWith("MA9", StringComparison.Ordinal));
+        return result;
+    }
+
+    [Fact]
+    public void Flexible_dtype_is_sized_by_the_elsize_of_its_state()
+    {
+        // dtype('S8') whose state says elsize 1: numpy's setstate keeps 1, so eight items are 8 bytes, not 64.
+        var w = Wrapper(p => Dtype(p, "S8", s => s.Mark().Int(3).Str("|").None().None().None().Int(1).Int(1).Int(0).Tuple()),
+            p => Shape(p, 8));
+        ModelScanResult result = ScanJoblib(w, new byte[8], overSkip: 56);
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+    }
+
+    [Fact]
+    public void Alignment_padding_is_read_whenever_the_attribute_is_not_none()
+    {
+        // numpy_array_alignment_bytes = 'x' (not an int): joblib still reads a padding byte and skips that many.
+        var w = Wrapper(p => Dtype(p, "<f8"), p => { Shape(p, 1); p.Str("numpy_array_alignment_bytes").Str("x"); });
+        byte[] array = new byte[] { 4, 0, 0, 0, 0 }.Concat(new byte[8]).ToArray();
+        ModelScanResult result = ScanJoblib(w, array, overSkip: 0);
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+    }
+
+    [Fact]
+    public void A_duplicate_shape_key_sizes_the_array_by_the_last_value()
+    {
+        // {'shape': (100,), …, 'shape': (1,)}: the dict keeps (1,), so the array is 8 bytes, not 800.
+        var w = Wrapper(p => Dtype(p, "<f8"), p => { Shape(p, 100); Shape(p, 1); });
+        ModelScanResult result = ScanJoblib(w, new byte[8], overSkip: 792);
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+    }
+
+    [Fact]
+    public void A_structured_dtype_with_an_object_field_is_read_as_the_nested_pickle_joblib_runs()
+    {
+        // dtype('V16') with fields {'a': (dtype('O8'), 0), 'b': (dtype('<f8'), 8)} and flags 0 (a lie): joblib
+        // sees hasobject and unpickles the array from the stream, so the payload is the array itself.
+        var w = Wrapper(
+            p => Dtype(p, "V16", s => s.Mark().Int(3).Str("|").None().Mark().Str("a").Str("b").Tuple()
+                .EmptyDict().Str("a").Mark().Dtype("O8").Int(0).Tuple().SetItem()
+                .Str("b").Mark().Dtype("<f8").Int(8).Tuple().SetItem()
+                .Int(16).Int(1).Int(0).Tuple()),
+            p => Shape(p, 1));
+        byte[] head = w.ToArray();
+        ModelScanResult result = Scan.Bytes(head.Concat(s_payload).ToArray(), "model.joblib");
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+        Assert.True(result.Has("MA1016"), result.Describe());
+    }
+}
+
+internal static class JoblibDtypeBuilder
+{
+    public static PickleBuilder Dtype(this PickleBuilder p, string descr) =>
+        p.Str("numpy").Str("dtype").StackGlobal().Mark().Str(descr).Op(0x89).Op(0x88).Tuple().Reduce();
+}
