@@ -195,3 +195,42 @@ internal static class JoblibDtypeBuilder
     public static PickleBuilder Dtype(this PickleBuilder p, string descr) =>
         p.Str("numpy").Str("dtype").StackGlobal().Mark().Str(descr).Op(0x89).Op(0x88).Tuple().Reduce();
 }
+
+/// <summary>Bytes on which CPython imports a name and then fails: the import is still reported (importing a module
+/// runs its code), without making the bytes a pickle that ran something.</summary>
+public sealed class ImportThenFailTests
+{
+    [Fact]
+    public void An_unknown_import_before_a_failure_is_reported_on_text_that_is_also_a_pickle()
+    {
+        // GLOBAL mymodule.Thing, then TUPLE without a MARK: both unpicklers import mymodule first.
+        ModelScanResult result = Scan.Bytes("cmymodule\nThing\nt."u8.ToArray(), "notes.txt");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1012" && f.Evidence == "mymodule.Thing");
+        Assert.DoesNotContain(result.Findings, f => f.RuleId.StartsWith("MA9", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_allowlisted_import_before_a_failure_leaves_text_alone()
+    {
+        ModelScanResult result = Scan.Bytes("ccollections\nOrderedDict\nt."u8.ToArray(), "notes.txt");
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+        Assert.DoesNotContain(result.Findings, f => f.RuleId.StartsWith("MA1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_global_line_cut_by_the_end_of_the_file_is_read_as_the_pure_python_unpickler_reads_it()
+    {
+        // pickle._Unpickler (joblib's) takes 'sy' without a newline and drops its last byte: find_class('posix', 's').
+        ModelScanResult result = Scan.Bytes(new byte[] { 0x80, 0x02 }.Concat("cposix\nsy"u8.ToArray()).ToArray(), "model.pkl");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Evidence == "posix.s");
+    }
+
+    [Fact]
+    public void A_line_cut_only_by_the_sniffing_head_is_not_a_last_line()
+    {
+        // A protocol-0 string longer than the sniffing head, then a call: still a pickle reading, and the call found.
+        string text = "S'" + new string('a', 20_000) + "'\n0cos\nsystem\n(S'id'\ntR.";
+        ModelScanResult result = Scan.Bytes(System.Text.Encoding.ASCII.GetBytes(text), "model.pkl");
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+    }
+}

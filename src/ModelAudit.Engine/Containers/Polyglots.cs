@@ -30,10 +30,12 @@ internal static class Polyglots
         {
             ZipDirectory directory = ZipDirectory.Read(stream, end, context.Limits);
 
-            // A zip inside a pickle's own bytes is an argument of that pickle, analysed with it; only a zip after
-            // the pickle is a second reading of the file.
+            // A zip inside a pickle's own bytes (a bytes argument) is data to the unpickler, but zipfile.ZipFile
+            // opens the file through the same end record, so its members are scanned either way. Only a zip after
+            // the pickle is a second format of the file worth a polyglot finding.
             if (context.File.PickleEnd is { } pickleEnd && directory.BaseShift < pickleEnd)
             {
+                zip.ScanEmbedded(stream, directory, zipContext);
                 return;
             }
 

@@ -46,6 +46,10 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     /// extension lookup, a dynamic import, or an import of a denylisted module that can be imported.</summary>
     public bool StreamHadConsequence { get; private set; }
 
+    /// <summary>True when the current stream imported an importable name on no known-safe profile (importing runs
+    /// its module's code): worth reporting even when the stream then fails.</summary>
+    public bool StreamImportedUnknown { get; private set; }
+
     /// <summary>True when any stream so far had a consequence.</summary>
     public bool AnyConsequence { get; private set; }
 
@@ -57,7 +61,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     /// bytes are also another format, a first stream that needs one is not a pickle reading of them.</summary>
     public void BeginStream(bool rejectPersistentIds = false)
     {
-        StreamHadConsequence = false;
+        StreamHadConsequence = StreamImportedUnknown = false;
         _rejectPersistentIds = rejectPersistentIds;
     }
 
@@ -105,6 +109,8 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         {
             Consequence();
         }
+
+        StreamImportedUnknown |= importable && record.Class != CallableClass.Allowed;
 
         Trace(offset, opcode, "Import", global.QualifiedName, null, record.Verdict, GlobalUse.None);
     }

@@ -14,11 +14,17 @@ internal sealed class PickleReader
     private int _length;
     private int _pos;
 
-    public PickleReader(Stream stream)
+    /// <param name="stream">The pickle bytes.</param>
+    /// <param name="endIsReal">False when the stream is only the head of the data (sniffing): its end is then not
+    /// the end a loader sees, and a line it cuts is not a last line.</param>
+    public PickleReader(Stream stream, bool endIsReal = true)
     {
         _stream = stream;
         _bufferStart = stream.CanSeek ? stream.Position : 0;
+        _endIsReal = endIsReal;
     }
+
+    private readonly bool _endIsReal;
 
     /// <summary>Offset of the next byte, relative to the start of the stream.</summary>
     public long Position => _bufferStart + _pos;
@@ -124,6 +130,15 @@ internal sealed class PickleReader
         {
             if (_pos >= _length && !Fill())
             {
+                // At the end of the data pickle._Unpickler (joblib's unpickler) takes a line without its newline and
+                // drops its last byte (readline()[:-1]); _pickle.c fails. Reading it the pure-Python way keeps the
+                // import that reading makes ('cposix\nsy' imports posix.s).
+                if (_endIsReal && length > 0 && kept.Count == length)
+                {
+                    kept.RemoveAt(kept.Count - 1);
+                    return new PickleLine(kept.ToArray(), length - 1, kept.Count > 0 ? kept[^1] : (byte)0);
+                }
+
                 throw new EndOfStreamException();
             }
 

@@ -53,8 +53,10 @@ internal sealed class PickleScanner : IFormatScanner
             {
                 // CPython stops here too. A first stream that did nothing a loader acts on is not a pickle at all; a
                 // later one is data after the last pickle.
+                // Imports of unknown modules before the failure are still reported (CPython imported them), but do
+                // not make the file a pickle that ran something.
                 bool consequential = analysis.StreamHadConsequence;
-                analysis.FinishStream(report: consequential || index == 0 && !input.Alternatives);
+                analysis.FinishStream(report: consequential || analysis.StreamImportedUnknown || index == 0 && !input.Alternatives);
                 if (!consequential && index == 0)
                 {
                     throw new NotThisFormatException($"not a pickle: {ex.Message}");

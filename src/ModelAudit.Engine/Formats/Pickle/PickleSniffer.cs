@@ -33,8 +33,8 @@ internal static class PickleSniffer
         return outcome switch
         {
             SniffOutcome.Stopped or SniffOutcome.Undecided => true,
-            SniffOutcome.RanOut => !headIsWhole || handler.SawConsequence,
-            _ => handler.SawConsequence,
+            SniffOutcome.RanOut => !headIsWhole || handler.SawConsequence || handler.SawUnknownImport,
+            _ => handler.SawConsequence || handler.SawUnknownImport,
         };
     }
 
@@ -85,7 +85,7 @@ internal static class PickleSniffer
     {
         var handler = new SniffHandler();
         Stream stream = new MemoryStream(data, writable: false);
-        var machine = new PickleMachine(new PickleReader(whole ? stream : new IO.ForwardOnlyStream(stream)), handler, s_sniffLimits, CancellationToken.None);
+        var machine = new PickleMachine(new PickleReader(whole ? stream : new IO.ForwardOnlyStream(stream), endIsReal: whole), handler, s_sniffLimits, CancellationToken.None);
         try
         {
             machine.Run();

@@ -13,10 +13,18 @@ internal sealed class SniffHandler : IPickleHandler
     {
     }
 
+    /// <summary>True once the stream imported an importable name on no known-safe profile: importing its module runs
+    /// that module's code even when the stream fails right after, so the bytes are read as a pickle.</summary>
+    public bool SawUnknownImport { get; private set; }
+
     public void OnImport(PValue global, string opcode, long offset, string rawModule, string rawName)
     {
         SawImport = true;
-        SawConsequence |= PickleNames.IsImportable(global.Module!) && PickleDenylist.Match(global.Module!, global.Name!) is not null;
+        if (PickleNames.IsImportable(global.Module!))
+        {
+            SawConsequence |= PickleDenylist.Match(global.Module!, global.Name!) is not null;
+            SawUnknownImport |= PickleClassifier.Classify(global.Module!, global.Name!).ClassFor(GlobalUse.None) != CallableClass.Allowed;
+        }
     }
 
     public void OnDynamicImport(PValue module, PValue name, long offset) => SawImport = SawConsequence = true;
