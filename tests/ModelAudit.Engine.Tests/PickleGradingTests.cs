@@ -234,3 +234,26 @@ public sealed class ImportThenFailTests
         Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
     }
 }
+
+/// <summary>A FRAME that ends inside an import's lines: _pickle.c drops the partial line and reads a fresh one.</summary>
+public sealed class FrameSplitImportTests
+{
+    [Fact]
+    public void The_name_the_C_unpickler_imports_after_the_frame_is_graded_too()
+    {
+        // PROTO 4, FRAME 4, 'c' 'dat' | 'builtins\n' 'open\n' ( 'echo pwned' t R .   C: builtins.open is called.
+        byte[] data = Convert.FromHexString("800495040000000000000063646174" + "6275696c74696e730a6f70656e0a288c0a6563686f2070776e656474522e");
+        ModelScanResult result = Scan.Bytes(data, "data.pkl");
+        Assert.True(result.Has("MA1007", Severity.Critical), result.Describe());
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1009" && f.Evidence == "builtins.open");
+    }
+
+    [Fact]
+    public void When_the_module_line_is_whole_inside_the_frame_only_the_name_is_read_again()
+    {
+        // FRAME 8 covers 'cposix\nx'; C keeps module 'posix', drops 'x' and reads 'system\n' after the frame.
+        byte[] data = Convert.FromHexString("80049508000000000000006370" + "6f7369780a78" + "73797374656d0a2e");
+        ModelScanResult result = Scan.Bytes(data, "data.pkl");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Evidence == "posix.system");
+    }
+}

@@ -246,8 +246,11 @@ internal sealed partial class PickleMachine
                 break;
             case PickleOpcode.Global:
             {
+                long frameEnd = _frameEnd, linesStart = _reader.Position;
                 string module = ReadName(offset);
+                long afterModule = _reader.Position;
                 string name = ReadName(offset);
+                ImportAsCReadsAfterFrame(frameEnd, linesStart, afterModule, module, "GLOBAL", offset);
                 Push(Import(module, name, "GLOBAL", offset), offset);
                 break;
             }
@@ -277,8 +280,11 @@ internal sealed partial class PickleMachine
             {
                 // The pure-Python unpickler resolves the class before it looks for the MARK (the C one after):
                 // the import happens even when the arguments are missing.
+                long frameEnd = _frameEnd, linesStart = _reader.Position;
                 string module = ReadName(offset);
+                long afterModule = _reader.Position;
                 string name = ReadName(offset);
+                ImportAsCReadsAfterFrame(frameEnd, linesStart, afterModule, module, "INST", offset);
                 PValue cls = Import(module, name, "INST", offset);
                 List<PValue> args = PopMark();
                 Push(Call(cls, PValue.Container(PValueKind.Tuple, args), "INST", offset), offset);

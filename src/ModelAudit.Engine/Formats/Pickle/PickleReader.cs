@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ModelAudit.Engine.IO;
 
 namespace ModelAudit.Engine.Formats.Pickle;
 
@@ -206,6 +207,44 @@ internal sealed class PickleReader
         _bufferStart = after;
         _length = 0;
         _pos = 0;
+    }
+
+    /// <summary>Up to <paramref name="count"/> newline-terminated lines starting at <paramref name="position"/>, each
+    /// at most <paramref name="maxLine"/> bytes, read beside this reader without moving it; null when the stream
+    /// cannot seek. For a second reading of the same bytes (the lines the C unpickler reads after a frame).</summary>
+    public List<byte[]>? PeekLinesAt(long position, int count, int maxLine)
+    {
+        if (!_stream.CanSeek)
+        {
+            return null;
+        }
+
+        long saved = _stream.Position;
+        try
+        {
+            _stream.Position = position;
+            byte[] chunk = new byte[count * (maxLine + 1)];
+            int read = _stream.ReadAtMost(chunk);
+            var lines = new List<byte[]>(count);
+            int start = 0;
+            while (lines.Count < count)
+            {
+                int newline = Array.IndexOf(chunk, (byte)'\n', start, read - start);
+                if (newline < 0)
+                {
+                    break; // the C unpickler fails on a line without its newline
+                }
+
+                lines.Add(chunk[start..newline]);
+                start = newline + 1;
+            }
+
+            return lines;
+        }
+        finally
+        {
+            _stream.Position = saved; // Fill() resumes from this reader's own offset anyway
+        }
     }
 
     private bool Fill()
