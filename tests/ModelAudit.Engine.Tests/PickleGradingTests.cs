@@ -257,3 +257,78 @@ public sealed class FrameSplitImportTests
         Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Evidence == "posix.system");
     }
 }
+
+/// <summary>Noise on benign files: builtins that only compute on data, and bytes that merely look encoded.</summary>
+public sealed class BenignNoiseTests
+{
+    [Theory]
+    [InlineData("len")]
+    [InlineData("max")]
+    [InlineData("sorted")]
+    [InlineData("sum")]
+    [InlineData("hash")]
+    public void A_pure_builtin_called_on_data_is_clean(string name)
+    {
+        var p = new PickleBuilder().Proto(4).Str("builtins").Str(name).StackGlobal()
+            .Mark().Mark().Int(3).Int(1).Int(2).Op('l').Tuple().Reduce().Stop();
+        ModelScanResult result = Scan.Bytes(p.ToArray(), "model.pkl");
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+        Assert.DoesNotContain(result.Findings, f => f.Severity >= Severity.Warning);
+    }
+
+    [Theory]
+    [InlineData("max", "os", "system")]
+    [InlineData("sorted", "mypkg", "hook")]
+    public void The_same_builtin_given_a_callable_argument_is_not_clean(string name, string module, string callableName)
+    {
+        var p = new PickleBuilder().Proto(4).Str("builtins").Str(name).StackGlobal()
+            .Mark().Mark().Int(1).Op('l').Str(module).Str(callableName).StackGlobal().Tuple().Reduce().Stop();
+        ModelScanResult result = Scan.Bytes(p.ToArray(), "model.pkl");
+        Assert.NotEqual(ScanOutcome.Clean, result.Outcome);
+    }
+
+    [Fact]
+    public void Iter_with_a_sentinel_calls_its_argument_and_stays_graded()
+    {
+        var p = new PickleBuilder().Proto(4).Str("builtins").Str("iter").StackGlobal()
+            .Mark().Str("mypkg").Str("hook").StackGlobal().None().Tuple().Reduce().Stop();
+        ModelScanResult result = Scan.Bytes(p.ToArray(), "model.pkl");
+        Assert.True(result.Has("MA1008", Severity.Warning), result.Describe());
+    }
+
+    public static TheoryData<string, byte[]> CompressionMagics => new()
+    {
+        { "gzip", new byte[] { 0x1f, 0x8b, 0x08, 0x00 } },
+        { "zlib", new byte[] { 0x78, 0x9c } },
+        { "bz2", "BZh9"u8.ToArray() },
+        { "xz", new byte[] { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 } },
+        { "zstd", new byte[] { 0x28, 0xb5, 0x2f, 0xfd } },
+        { "lz4", new byte[] { 0x04, 0x22, 0x4d, 0x18 } },
+        { "zip", "PK\x03\x04"u8.ToArray() },
+    };
+
+    private static byte[] Junk(byte[] magic, int length) =>
+        magic.Concat(Enumerable.Range(0, length).Select(i => (byte)(i * 37 + 11))).ToArray();
+
+    [Theory]
+    [MemberData(nameof(CompressionMagics))]
+    public void Bytes_that_start_with_a_compression_magic_but_do_not_inflate_are_data(string kind, byte[] magic)
+    {
+        foreach (int length in new[] { 40, 70_000 })
+        {
+            var p = new PickleBuilder().Proto(4).EmptyDict().Str("blob").Bytes(Junk(magic, length)).SetItem().Stop();
+            ModelScanResult result = Scan.Bytes(p.ToArray(), "model.pkl");
+            Assert.True(ScanOutcome.Clean == result.Outcome, $"{kind}, {length} bytes: {result.Describe()}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CompressionMagics))]
+    public void The_same_junk_passed_to_pickle_loads_is_not_clean(string kind, byte[] magic)
+    {
+        var p = new PickleBuilder().Proto(4).Str("pickle").Str("loads").StackGlobal()
+            .Mark().Bytes(Junk(magic, 40)).Tuple().Reduce().Stop();
+        ModelScanResult result = Scan.Bytes(p.ToArray(), "model.pkl");
+        Assert.True(result.Has("MA1003", Severity.Critical), $"{kind}: {result.Describe()}");
+    }
+}

@@ -1,5 +1,6 @@
 using ModelAudit.Engine.Analyzers;
 using ModelAudit.Engine.Detection;
+using ModelAudit.Engine.Rules;
 
 namespace ModelAudit.Engine.Scanning;
 
@@ -58,8 +59,12 @@ internal sealed class ScanContext
 
     /// <summary>Reports a 9xxx finding and marks coverage Inconclusive. Kept whatever -MinimumSeverity says: it is
     /// the reason the outcome is not Clean.</summary>
-    public void ReportInconclusive(string ruleId, string message, long? offset = null, string? evidence = null) =>
-        File.Add(Frame, ruleId, message, offset, evidence, null, null, explainsOutcome: true);
+    public void ReportInconclusive(string ruleId, string message, long? offset = null, string? evidence = null)
+    {
+        // Bytes no loader decodes that fail to decode are data, not a gap in coverage (see ScanFrame.Speculative).
+        bool data = Frame.Speculative && ruleId == RuleIds.ParseError;
+        File.Add(Frame, ruleId, data ? $"Read as data (no loader decodes these bytes): {message}" : message, offset, evidence, null, null, explainsOutcome: !data);
+    }
 
     /// <summary>Scans a nested stream (archive member, decompressed wrapper, embedded payload) as a child member;
     /// returns the readings of it that held.</summary>

@@ -308,6 +308,12 @@ public sealed class ScanEngine
             case InvalidDataException or IOException:
                 context.ReportInconclusive(RuleIds.ParseError, $"{scanner} could not read the data: {ex.GetType().Name}: {ex.Message}");
                 break;
+
+            // The decompressors' own exceptions for corrupt input (InvalidFormatException, ZstdException…) are
+            // malformed data too, not a defect of ours.
+            case Exception library when library.GetType().Namespace?.StartsWith("SharpCompress", StringComparison.Ordinal) == true:
+                context.ReportInconclusive(RuleIds.ParseError, $"{scanner} could not read the data: {ex.GetType().Name}: {ex.Message}");
+                break;
             default:
                 context.ReportInconclusive(RuleIds.ScannerFault, $"{scanner} failed on this input ({ex.GetType().Name}: {ex.Message}); it was not fully scanned.",
                     null, ex.GetType().Name);

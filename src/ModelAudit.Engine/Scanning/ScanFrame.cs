@@ -35,6 +35,11 @@ internal sealed record ScanFrame
     /// (e.g. CVE-2019-6446 for a NumPy object array).</summary>
     public ImmutableArray<string> CveHints { get; init; } = ImmutableArray<string>.Empty;
 
+    /// <summary>True inside bytes that only look like an encoded payload (compressed, a pickle) and that no loader
+    /// call decodes: if they do not decode, no loader would read them either, so the failure is data (an Info
+    /// finding), not an Inconclusive scan. What they do decode to is graded as usual.</summary>
+    public bool Speculative { get; init; }
+
     /// <summary>The frame of a member of this level.</summary>
     public ScanFrame Enter(string memberName) => this with
     {

@@ -4,6 +4,7 @@ using ModelAudit.Engine.Analyzers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
+using ModelAudit.Engine.Scanning;
 
 namespace ModelAudit.Engine.Formats.Pickle;
 
@@ -48,7 +49,7 @@ internal sealed partial class PickleAnalysis
         if (IsCompressed(prefix) && _stream is { CanSeek: true } compressedSource)
         {
             // A compressed blob as an argument: what it expands to is scanned (its own findings, if any, are reported).
-            _context.ScanChild($"compressed@{value.PayloadOffset}", new WindowStream(compressedSource, value.PayloadOffset, value.Length), value.Length);
+            _context.ScanChild($"compressed@{value.PayloadOffset}", new WindowStream(compressedSource, value.PayloadOffset, value.Length), value.Length, Speculative);
             return;
         }
 
@@ -60,7 +61,7 @@ internal sealed partial class PickleAnalysis
         if (_stream is { CanSeek: true } stream)
         {
             _context.Report(RuleIds.EmbeddedPickle, $"A {value.Length:N0}-byte bytes argument is itself a pickle; it was scanned.", value.PayloadOffset, "pickle");
-            _context.ScanChild($"pickle@{value.PayloadOffset}", new WindowStream(stream, value.PayloadOffset, value.Length), value.Length);
+            _context.ScanChild($"pickle@{value.PayloadOffset}", new WindowStream(stream, value.PayloadOffset, value.Length), value.Length, Speculative);
         }
         else
         {
@@ -68,6 +69,9 @@ internal sealed partial class PickleAnalysis
                 $"A {value.Length:N0}-byte bytes argument looks like a pickle but this stream cannot be re-read to scan it.", value.PayloadOffset);
         }
     }
+
+    // Bytes scanned because of what they look like, not because a loader call decodes them.
+    private static ScanFrame Speculative(ScanFrame frame) => frame with { Speculative = true };
 
     // Payload offsets already scanned as nested pickles, so a loader argument is not scanned twice.
     private readonly HashSet<long> _scannedPayloads = new();
@@ -115,7 +119,7 @@ internal sealed partial class PickleAnalysis
         }
         else if (IsCompressed(data))
         {
-            _context.ScanChild($"compressed@{offset}", new MemoryStream(data, writable: false), data.Length);
+            _context.ScanChild($"compressed@{offset}", new MemoryStream(data, writable: false), data.Length, Speculative);
         }
     }
 

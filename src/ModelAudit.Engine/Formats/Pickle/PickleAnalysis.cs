@@ -137,6 +137,12 @@ internal sealed partial class PickleAnalysis : IPickleHandler
             }
 
             CallableClass grade = record.Verdict.ClassFor(GlobalUse.Called);
+            if (grade == CallableClass.Unknown && PureBuiltins.IsPureCall(callable, call))
+            {
+                grade = CallableClass.Allowed; // len([]), max(1, 2): computing on data runs nothing
+                record.Reported = true;
+            }
+
             if (grade == CallableClass.Allowed)
             {
                 // The common case (every tensor of a checkpoint): no rendering unless a trace asks for it.
