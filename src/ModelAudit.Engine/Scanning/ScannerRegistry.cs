@@ -7,7 +7,9 @@ using ModelAudit.Engine.Formats.GitLfs;
 using ModelAudit.Engine.Formats.Gguf;
 using ModelAudit.Engine.Formats.Hdf5;
 using ModelAudit.Engine.Formats.NumPy;
+using ModelAudit.Engine.Formats.OpenVino;
 using ModelAudit.Engine.Formats.Pickle;
+using ModelAudit.Engine.Formats.Pmml;
 using ModelAudit.Engine.Formats.Protobuf;
 using ModelAudit.Engine.Formats.SafeTensors;
 using ModelAudit.Engine.Formats.Text;
@@ -45,10 +47,12 @@ internal sealed class ScannerRegistry
             new SafeTensorsScanner(),
             new GgufRecognizer(),
             new ProtobufRecognizer(),
-            new TFLiteRecognizer(),
+            new TFLiteScanner(),
             new Hdf5Recognizer(),
             new GitLfsPointerScanner(),
             new ExecutableScanner(),
+            new PmmlScanner(),
+            new OpenVinoScanner(),
             new PassiveDataScanner(),
             new TextScanner(),
         },
