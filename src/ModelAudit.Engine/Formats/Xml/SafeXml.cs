@@ -50,11 +50,11 @@ internal static class SafeXml
             int end;
             if (rest.StartsWith("<?"u8))
             {
-                end = rest.IndexOf("?>"u8);
+                end = rest.IndexOf("?>"u8) is int pi and >= 0 ? pi + 1 : -1;
             }
             else if (rest.StartsWith("<!--"u8))
             {
-                end = rest.IndexOf("-->"u8);
+                end = rest.IndexOf("-->"u8) is int ci and >= 0 ? ci + 2 : -1;
             }
             else if (rest.StartsWith("<!"u8))
             {
@@ -78,6 +78,7 @@ internal static class SafeXml
                 return (null, doctype);
             }
 
+            // end is the index of the construct's last byte ('>').
             pos += end + 1;
         }
 
