@@ -6,6 +6,7 @@ using ModelAudit.Engine.Formats.Executable;
 using ModelAudit.Engine.Formats.GitLfs;
 using ModelAudit.Engine.Formats.Gguf;
 using ModelAudit.Engine.Formats.Hdf5;
+using ModelAudit.Engine.Formats.LightGbm;
 using ModelAudit.Engine.Formats.NumPy;
 using ModelAudit.Engine.Formats.OpenVino;
 using ModelAudit.Engine.Formats.Pickle;
@@ -14,6 +15,7 @@ using ModelAudit.Engine.Formats.Protobuf;
 using ModelAudit.Engine.Formats.SafeTensors;
 using ModelAudit.Engine.Formats.Text;
 using ModelAudit.Engine.Formats.TFLite;
+using ModelAudit.Engine.Formats.XGBoost;
 
 namespace ModelAudit.Engine.Scanning;
 
@@ -51,6 +53,8 @@ internal sealed class ScannerRegistry
             new Hdf5Recognizer(),
             new GitLfsPointerScanner(),
             new ExecutableScanner(),
+            new XGBoostScanner(),
+            new LightGbmScanner(),
             new PmmlScanner(),
             new OpenVinoScanner(),
             new PassiveDataScanner(),
