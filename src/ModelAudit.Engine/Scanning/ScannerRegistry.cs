@@ -3,6 +3,7 @@ using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Formats.Data;
 using ModelAudit.Engine.Formats.Executable;
+using ModelAudit.Engine.Formats.Flax;
 using ModelAudit.Engine.Formats.GitLfs;
 using ModelAudit.Engine.Formats.Gguf;
 using ModelAudit.Engine.Formats.Hdf5;
@@ -56,6 +57,7 @@ internal sealed class ScannerRegistry
             new XGBoostScanner(),
             new LightGbmScanner(),
             new PmmlScanner(),
+            new FlaxMsgpackScanner(),
             new OpenVinoScanner(),
             new PassiveDataScanner(),
             new TextScanner(),
