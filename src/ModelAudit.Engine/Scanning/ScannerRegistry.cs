@@ -1,6 +1,7 @@
 using ModelAudit.Engine.Analyzers;
 using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
+using ModelAudit.Engine.Formats.CatBoost;
 using ModelAudit.Engine.Formats.Data;
 using ModelAudit.Engine.Formats.Executable;
 using ModelAudit.Engine.Formats.Flax;
@@ -56,6 +57,7 @@ internal sealed class ScannerRegistry
             new ExecutableScanner(),
             new XGBoostScanner(),
             new LightGbmScanner(),
+            new CatBoostScanner(),
             new PmmlScanner(),
             new FlaxMsgpackScanner(),
             new OpenVinoScanner(),
