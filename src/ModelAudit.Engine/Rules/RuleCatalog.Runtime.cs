@@ -30,9 +30,6 @@ public static partial class RuleCatalog
         Rule(OpenVinoExtensionLibrary, "OpenVINO extension library reference", Severity.Warning, FindingCategory.FrameworkOperation,
             "An OpenVINO IR attribute names a native library (.so, .dll, .dylib) or an implementation path; loading that library runs its code.",
             Review),
-        Rule(TensorRtPlugin, "TensorRT plugin", Severity.Warning, FindingCategory.FrameworkOperation,
-            "The TensorRT engine names a plugin outside NVIDIA's bundled set: deserializing it needs a native plugin library that the application loads, and that library runs with the process's rights.",
-            Review),
 
         Rule(XmlDocumentTypeDeclaration, "XML document type declaration", Severity.Warning, FindingCategory.Integrity,
             "The XML model file declares a DTD or entities. Model files never need one; DTDs are how XXE and entity-expansion attacks reach XML parsers. ModelAudit never processes it.",
@@ -55,8 +52,5 @@ public static partial class RuleCatalog
         Rule(CatBoostStructureInvalid, "CatBoost structure invalid", Severity.Warning, FindingCategory.Integrity,
             "A CatBoost .cbm file's core section size or flatbuffer offsets are outside the file.",
             Reexport),
-        Rule(TensorRtEngine, "TensorRT engine", Severity.Info, FindingCategory.Integrity,
-            "The file is a serialized TensorRT engine: compiled GPU kernels for one TensorRT version and GPU. Its layout is not published, so only its header and the plugins it names were checked.",
-            "Build engines yourself from a portable model (ONNX) rather than loading engines from others."),
     });
 }

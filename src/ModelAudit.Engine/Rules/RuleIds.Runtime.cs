@@ -1,7 +1,7 @@
 namespace ModelAudit.Engine.Rules;
 
-/// <summary>Rule ids of the runtime and tree-model formats (TFLite, TensorRT, OpenVINO, PMML, XGBoost, LightGBM,
-/// CatBoost, Flax/JAX msgpack): MA3080–MA3119, MA6170–MA6209, MA1140–MA1159.</summary>
+/// <summary>Rule ids of the runtime and tree-model formats (TFLite, OpenVINO, PMML, XGBoost, LightGBM, CatBoost,
+/// Flax/JAX msgpack): MA3080–MA3119, MA6170–MA6209, MA1140–MA1159.</summary>
 internal static partial class RuleIds
 {
     // 1xxx code execution
@@ -14,7 +14,6 @@ internal static partial class RuleIds
     public const string TFLiteHostFlexOperator = "MA3082";
     public const string OpenVinoCustomLayer = "MA3083";
     public const string OpenVinoExtensionLibrary = "MA3084";
-    public const string TensorRtPlugin = "MA3085";
 
     // 6xxx integrity
     public const string XmlDocumentTypeDeclaration = "MA6170";
@@ -24,5 +23,4 @@ internal static partial class RuleIds
     public const string TreeModelStructureInvalid = "MA6174";
     public const string MsgpackStructureInvalid = "MA6175";
     public const string CatBoostStructureInvalid = "MA6176";
-    public const string TensorRtEngine = "MA6177";
 }
