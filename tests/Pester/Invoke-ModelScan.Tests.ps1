@@ -221,6 +221,19 @@ Describe 'Invoke-ModelScan' {
     }
 }
 
+Describe 'Invoke-ModelScan over runtime and tree-model formats' {
+    BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
+
+    It 'exits 0 for a folder with one benign file of each format' {
+        $folder = Join-Path $TestDrive 'runtime'
+        New-Item -ItemType Directory -Force $folder | Out-Null
+        Get-ChildItem (Join-Path $Fixtures 'benign') -Filter 'runtime_*' | Copy-Item -Destination $folder
+        (Get-ChildItem $folder).Count | Should -Be 7
+        $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$folder' -EnableExit | Out-Null"
+        $child.ExitCode | Should -Be 0
+    }
+}
+
 Describe 'Invoke-ModelScan in a hosted runspace' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestHelpers.ps1')

@@ -1,17 +1,23 @@
 using ModelAudit.Engine.Analyzers;
 using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
+using ModelAudit.Engine.Formats.CatBoost;
 using ModelAudit.Engine.Formats.Data;
 using ModelAudit.Engine.Formats.Executable;
+using ModelAudit.Engine.Formats.Flax;
 using ModelAudit.Engine.Formats.GitLfs;
 using ModelAudit.Engine.Formats.Gguf;
 using ModelAudit.Engine.Formats.Hdf5;
+using ModelAudit.Engine.Formats.LightGbm;
 using ModelAudit.Engine.Formats.NumPy;
+using ModelAudit.Engine.Formats.OpenVino;
 using ModelAudit.Engine.Formats.Pickle;
+using ModelAudit.Engine.Formats.Pmml;
 using ModelAudit.Engine.Formats.Protobuf;
 using ModelAudit.Engine.Formats.SafeTensors;
 using ModelAudit.Engine.Formats.Text;
 using ModelAudit.Engine.Formats.TFLite;
+using ModelAudit.Engine.Formats.XGBoost;
 
 namespace ModelAudit.Engine.Scanning;
 
@@ -45,10 +51,16 @@ internal sealed class ScannerRegistry
             new SafeTensorsScanner(),
             new GgufRecognizer(),
             new ProtobufRecognizer(),
-            new TFLiteRecognizer(),
+            new TFLiteScanner(),
             new Hdf5Recognizer(),
             new GitLfsPointerScanner(),
             new ExecutableScanner(),
+            new XGBoostScanner(),
+            new LightGbmScanner(),
+            new CatBoostScanner(),
+            new PmmlScanner(),
+            new FlaxMsgpackScanner(),
+            new OpenVinoScanner(),
             new PassiveDataScanner(),
             new TextScanner(),
         },
