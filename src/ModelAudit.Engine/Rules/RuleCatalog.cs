@@ -224,6 +224,10 @@ public static partial class RuleCatalog
 
     static partial void AddWeightRules(List<ModelRule> rules);
 
+    static partial void AddRemoteRules(List<ModelRule> rules);
+
+    static partial void AddPackageRules(List<ModelRule> rules);
+
     private static ModelRule[] BuildRules()
     {
         var rules = new List<ModelRule>(CoreRules());
@@ -236,6 +240,8 @@ public static partial class RuleCatalog
         AddReportingRules(rules);
         AddShellRules(rules);
         AddWeightRules(rules);
+        AddRemoteRules(rules);
+        AddPackageRules(rules);
         return rules.ToArray();
     }
 
