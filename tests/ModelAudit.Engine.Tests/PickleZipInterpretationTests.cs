@@ -59,6 +59,16 @@ public sealed class PickleZipInterpretationTests
     }
 
     [Fact]
+    public void A_deflated_storage_blob_is_scanned_from_its_first_byte()
+    {
+        // Sniffing a compressed member reads its head from the inflater: the scan must get those bytes back.
+        byte[] zip = ArchiveBuilder.Zip(System.IO.Compression.CompressionLevel.Optimal,
+            ("archive/data.pkl", s_benign), ("archive/data/0", s_payload), ("archive/version", "3\n"u8.ToArray()));
+        ModelScanResult result = Scan.Bytes(zip, "model.pt");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member == "archive/data/0");
+    }
+
+    [Fact]
     public void A_protocol_0_pickle_stored_as_a_storage_blob_is_scanned()
     {
         byte[] blob = "(dp0\nV0\np1\ncsubprocess\ncheck_output\np2\n(Vid\np3\ntp4\nRp5\ns."u8.ToArray();

@@ -189,26 +189,24 @@ internal sealed partial class ZipScanner : IFormatScanner
             CheckCrc(stream, entry, dataOffset, context);
         }
 
-        using Stream data = OpenData(stream, entry, dataOffset, context);
-        if (storageBlob && !LooksExecutable(data))
+        using Stream opened = OpenData(stream, entry, dataOffset, context);
+        Stream data = opened;
+        if (storageBlob)
         {
-            return; // raw tensor bytes: torch never parses them, and they are not a format to sniff further.
+            // Peeking a compressed member consumes its head: scan the stream that gives the head back.
+            (byte[] head, data) = PrefixedStream.Peek(opened, 4096);
+            if (!LooksExecutable(head, entry.UncompressedSize))
+            {
+                return; // raw tensor bytes: torch never parses them, and they are not a format to sniff further.
+            }
         }
 
         context.ScanChild(entry.Name, data, entry.UncompressedSize);
     }
 
     // Storage blobs are scanned only when their first bytes are something a loader or a person could run.
-    private static bool LooksExecutable(Stream data)
-    {
-        var (head, _) = PrefixedStream.Peek(data, 4096);
-        if (data.CanSeek)
-        {
-            data.Position = 0;
-        }
-
-        return FormatDetector.Readings(head, null, "").Any(r => r.Format.IsCodeBearing || r.Format.Risk == FormatRisk.Container);
-    }
+    private static bool LooksExecutable(byte[] head, long size) =>
+        FormatDetector.Readings(head, size, "").Any(r => r.Format.IsCodeBearing || r.Format.Risk == FormatRisk.Container);
 
     private static bool IsSupported(ushort method) => method is 0 or 8 or 12 or 14 or 93;
 
