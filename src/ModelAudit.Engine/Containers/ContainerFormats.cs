@@ -18,8 +18,6 @@ internal static class ContainerFormats
 
     public static ModelFormat NumPyZip { get; } = new("NumPyZip", "NumPy .npz archives of .npy arrays", FormatRisk.Container, ".npz", ".zip");
 
-    public static ModelFormat Keras { get; } = new("Keras", "Keras v3 .keras archives (config.json + weights)", FormatRisk.Container, ".keras", ".zip");
-
     public static ModelFormat Tar { get; } = new("Tar", "Tar archives (v7, ustar, GNU, pax)", FormatRisk.Container, ".tar", ".pt", ".pth", ".ckpt");
 
     public static ModelFormat PyTorchLegacyTar { get; } = new("PyTorchLegacyTar", "PyTorch's legacy tar checkpoints (sys_info, pickle, storages, tensors)",
