@@ -1,4 +1,7 @@
 using ModelAudit.Engine.Formats.Keras;
+using ModelAudit.Engine.Formats.Nemo;
+using ModelAudit.Engine.Formats.Skops;
+using ModelAudit.Engine.Formats.TorchServe;
 using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
@@ -11,6 +14,9 @@ internal static class ArchiveLayouts
     public static IReadOnlyList<IArchiveLayout> All { get; } = new IArchiveLayout[]
     {
         new KerasArchiveLayout(),
+        new NemoArchiveLayout(),
+        new SkopsArchiveLayout(),
+        new MarArchiveLayout(),
     };
 
     /// <summary>The first layout that recognises the archive, or null.</summary>
