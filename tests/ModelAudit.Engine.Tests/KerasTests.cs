@@ -266,6 +266,38 @@ public sealed class KerasTests
     }
 
     [Theory]
+    [InlineData("benign")]
+    [InlineData("os_system")]
+    [InlineData("nested")]
+    public void Every_truncation_of_marshalled_code_is_a_format_error_or_unrecognised(string lambda)
+    {
+        byte[] code = Convert.FromBase64String(Lambda(lambda).Replace("\n", ""));
+        Assert.NotNull(ModelAudit.Engine.Formats.Pickle.MarshalCodeReader.Read(code));
+        for (int length = 0; length < code.Length; length++)
+        {
+            try
+            {
+                ModelAudit.Engine.Formats.Pickle.MarshalCodeReader.Read(code[..length]);
+            }
+            catch (ModelFormatException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public void Marshalled_code_nested_past_the_bound_is_malformed_not_a_crash()
+    {
+        byte[] code = Convert.FromBase64String(Lambda("benign").Replace("\n", ""));
+        int consts = 21 + 5 + BitConverter.ToInt32(code, 22); // 3.11 layout: co_code bytes, then co_consts
+        byte[] deep = code[..consts].Concat(Enumerable.Repeat((byte)')', 2000).SelectMany(b => new byte[] { b, 1 })).ToArray();
+        JsonObject layer = Keras2Lambda("benign");
+        layer["config"]!["function"] = new JsonArray(Convert.ToBase64String(deep), null, null);
+        ModelScanResult result = Scan.Bytes(Bytes(WithLayer(Keras2Config(), layer)), "model.json");
+        Assert.Contains("malformed", Assert.Single(result.Findings, f => f.RuleId == "MA1121").Message);
+    }
+
+    [Theory]
     [InlineData("2.12.0", 2, 12, 0)]
     [InlineData("3.11.0.dev2025061903", 3, 11, 0)]
     [InlineData("2.4.0-tf", 2, 4, 0)]
