@@ -38,7 +38,7 @@ $ModuleOut = Join-Path $Out 'ModelAudit'
 
 # What ships, and where: anything else in the publish folder fails the build, so the allow-list stays honest.
 $RootFiles = @('ModelAudit.dll', 'ModelAudit.Model.dll', 'ModelAudit.format.ps1xml', 'ModelAudit.types.ps1xml')
-$DependencyFiles = @('ModelAudit.Engine.dll', 'SharpCompress.dll')
+$DependencyFiles = @('ModelAudit.Engine.dll', 'SharpCompress.dll', 'PureHDF.dll', 'YamlDotNet.dll')
 
 function Invoke-Native {
     param([string] $File, [string[]] $Arguments)

@@ -8,7 +8,7 @@ internal static class ContainerFormats
     private static readonly string[] s_picklePayloadNames = { ".pkl", ".pickle", ".joblib" };
 
     public static ModelFormat Zip { get; } = new("Zip", "Zip archives (zip64 included)", FormatRisk.Container,
-        ".zip", ".npz", ".keras", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".mar", ".nemo");
+        ".zip", ".npz", ".keras", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".mar", ".nemo", ".skops");
 
     public static ModelFormat PyTorchZip { get; } = new("PyTorchZip", "PyTorch zip checkpoints (torch.save); their pickles run on torch.load",
         FormatRisk.CodeBearing, ".zip", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".bin", ".mar");
@@ -18,9 +18,7 @@ internal static class ContainerFormats
 
     public static ModelFormat NumPyZip { get; } = new("NumPyZip", "NumPy .npz archives of .npy arrays", FormatRisk.Container, ".npz", ".zip");
 
-    public static ModelFormat Keras { get; } = new("Keras", "Keras v3 .keras archives (config.json + weights)", FormatRisk.Container, ".keras", ".zip");
-
-    public static ModelFormat Tar { get; } = new("Tar", "Tar archives (v7, ustar, GNU, pax)", FormatRisk.Container, ".tar", ".pt", ".pth", ".ckpt");
+    public static ModelFormat Tar { get; } = new("Tar", "Tar archives (v7, ustar, GNU, pax)", FormatRisk.Container, ".tar", ".pt", ".pth", ".ckpt", ".nemo");
 
     public static ModelFormat PyTorchLegacyTar { get; } = new("PyTorchLegacyTar", "PyTorch's legacy tar checkpoints (sys_info, pickle, storages, tensors)",
         FormatRisk.CodeBearing, ".tar", ".pt", ".pth", ".ckpt");

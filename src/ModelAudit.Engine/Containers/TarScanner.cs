@@ -12,7 +12,8 @@ internal sealed class TarScanner : IFormatScanner
 {
     private static readonly HashSet<string> s_legacyTorchMembers = new(StringComparer.Ordinal) { "sys_info", "pickle", "storages", "tensors" };
 
-    public ScannerInfo Info { get; } = new("tar", "Tar", new[] { ContainerFormats.Tar, ContainerFormats.PyTorchLegacyTar });
+    public ScannerInfo Info { get; } = new("tar", "Tar",
+        new[] { ContainerFormats.Tar, ContainerFormats.PyTorchLegacyTar }.Concat(ArchiveLayouts.All.Select(l => l.Format)).Distinct().ToArray());
 
     public Reading? Sniff(SniffInput input) => LooksLikeTar(input.Head) ? new Reading(ContainerFormats.Tar, this, ReadingStrength.Structural) : null;
 
@@ -31,6 +32,10 @@ internal sealed class TarScanner : IFormatScanner
     {
         var reader = new TarReader(input.Stream);
         int entries = 0;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        IArchiveLayout? layout = null;
+        ArchiveInspection? inspection = null;
+        ScanContext members = context;
         while (reader.Next(context.CancellationToken) is { } entry)
         {
             if (++entries > context.Limits.MaxArchiveEntries)
@@ -41,6 +46,16 @@ internal sealed class TarScanner : IFormatScanner
             if (s_legacyTorchMembers.Contains(entry.Name))
             {
                 context.SetFormat(ContainerFormats.PyTorchLegacyTar);
+            }
+
+            // A tar streams: its layout is known once the names seen so far decide it.
+            names.Add(entry.Name);
+            if (layout is null && ArchiveLayouts.Find(input.Name, names) is { } found)
+            {
+                layout = found;
+                inspection = found.Begin();
+                context.SetFormat(found.Format);
+                members = context.With(f => f with { ArchiveLayout = found.Format.Name });
             }
 
             if (ArchivePaths.Escape(entry.Name) is { } escape)
@@ -60,8 +75,32 @@ internal sealed class TarScanner : IFormatScanner
 
             if (entry.IsRegularFile && !entry.IsDirectory)
             {
-                context.ScanChild(entry.Name, reader.OpenData(entry), entry.Size);
+                ScanMember(reader, entry, members, inspection);
             }
         }
+
+        if (inspection is not null)
+        {
+            members.Guarded($"{layout!.Format.Name} archive checks", () => inspection.Complete(names, members));
+        }
+    }
+
+    private static void ScanMember(TarReader reader, TarEntryHeader entry, ScanContext members, ArchiveInspection? inspection)
+    {
+        if (inspection is null || !inspection.Wants(entry.Name))
+        {
+            members.ScanChild(entry.Name, reader.OpenData(entry), entry.Size);
+            return;
+        }
+
+        // A wanted member is small (a manifest or config): read once, inspected, then scanned from the copy.
+        ScanContext member = members.With(f => f.Enter(entry.Name));
+        if (ArchiveLayouts.ReadMember(reader.OpenData(entry), entry.Size, entry.Name, member) is not { } content)
+        {
+            return; // over the manifest budget: reported Inconclusive, and a forward-only tar cannot re-read it.
+        }
+
+        member.Guarded($"'{entry.Name}' manifest checks", () => inspection.Inspect(entry.Name, content, member));
+        members.ScanChild(entry.Name, new MemoryStream(content, writable: false), content.Length);
     }
 }

@@ -21,8 +21,8 @@ internal sealed partial class ZipScanner : IFormatScanner
 
     public ScannerInfo Info { get; } = new("zip", "Zip", new[]
     {
-        ContainerFormats.Zip, ContainerFormats.PyTorchZip, ContainerFormats.TorchScript, ContainerFormats.NumPyZip, ContainerFormats.Keras,
-    });
+        ContainerFormats.Zip, ContainerFormats.PyTorchZip, ContainerFormats.TorchScript, ContainerFormats.NumPyZip,
+    }.Concat(ArchiveLayouts.All.Select(l => l.Format)).ToArray());
 
     public Reading? Sniff(SniffInput input)
     {
@@ -44,14 +44,14 @@ internal sealed partial class ZipScanner : IFormatScanner
             return;
         }
 
-        ScanDirectory(stream, ZipDirectory.Read(stream, end, context.Limits), context, polyglot: false);
+        ScanDirectory(stream, ZipDirectory.Read(stream, end, context.Limits), context, polyglot: false, input.Name);
     }
 
     /// <summary>Scans a zip found by its end record inside a file of another format.</summary>
     public void ScanEmbedded(Stream stream, ZipDirectory directory, ScanContext context) =>
-        ScanDirectory(stream, directory, context, polyglot: true);
+        ScanDirectory(stream, directory, context, polyglot: true, archiveName: "");
 
-    private void ScanDirectory(Stream stream, ZipDirectory directory, ScanContext context, bool polyglot)
+    private void ScanDirectory(Stream stream, ZipDirectory directory, ScanContext context, bool polyglot, string archiveName)
     {
         if (directory.BaseShift > 0 && !polyglot)
         {
@@ -82,6 +82,8 @@ internal sealed partial class ZipScanner : IFormatScanner
         }
 
         Flavour flavour = Classify(directory.Entries);
+        var memberNames = directory.Entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        IArchiveLayout? layout = flavour == Flavour.Plain && !polyglot ? ArchiveLayouts.Find(archiveName, memberNames) : null;
         if (!polyglot)
         {
             context.SetFormat(flavour switch
@@ -89,8 +91,7 @@ internal sealed partial class ZipScanner : IFormatScanner
                 Flavour.PyTorch => ContainerFormats.PyTorchZip,
                 Flavour.TorchScript => ContainerFormats.TorchScript,
                 Flavour.NumPy => ContainerFormats.NumPyZip,
-                Flavour.Keras => ContainerFormats.Keras,
-                _ => ContainerFormats.Zip,
+                _ => layout?.Format ?? ContainerFormats.Zip,
             });
         }
 
@@ -101,7 +102,12 @@ internal sealed partial class ZipScanner : IFormatScanner
 
         // torch.load runs these pickles; weights_only=True was bypassable before 2.6 (CVE-2025-32434).
         bool torch = flavour is Flavour.PyTorch or Flavour.TorchScript;
-        ScanContext members = context.With(f => (torch ? f.WithCve("CVE-2025-32434") : f) with { InTorchScript = flavour == Flavour.TorchScript });
+        ScanContext members = context.With(f => (torch ? f.WithCve("CVE-2025-32434") : f) with
+        {
+            InTorchScript = flavour == Flavour.TorchScript,
+            ArchiveLayout = layout?.Format.Name,
+        });
+        ArchiveInspection? inspection = layout?.Begin();
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (ZipEntryInfo entry in directory.Entries)
@@ -112,13 +118,18 @@ internal sealed partial class ZipScanner : IFormatScanner
                 context.Report(RuleIds.ArchiveDuplicateName, $"Two entries are named '{entry.Name}'; loaders differ in which one they read.", entry.LocalHeaderOffset, entry.Name);
             }
 
-            members.Guarded($"Zip entry '{entry.Name}'", () => ScanEntry(stream, entry, members, flavour));
+            members.Guarded($"Zip entry '{entry.Name}'", () => ScanEntry(stream, entry, members, flavour, inspection));
+        }
+
+        if (inspection is not null)
+        {
+            members.Guarded($"{layout!.Format.Name} archive checks", () => inspection.Complete(memberNames, members));
         }
 
         WalkLocalHeaders(stream, Math.Max(0, Math.Min(directory.BaseShift, directory.CentralStart)), directory.CentralStart, directory.Entries, members, flavour);
     }
 
-    private void ScanEntry(Stream stream, ZipEntryInfo entry, ScanContext context, Flavour flavour)
+    private void ScanEntry(Stream stream, ZipEntryInfo entry, ScanContext context, Flavour flavour, ArchiveInspection? inspection)
     {
         if (ArchivePaths.Escape(entry.Name) is { } escape)
         {
@@ -189,6 +200,16 @@ internal sealed partial class ZipScanner : IFormatScanner
             CheckCrc(stream, entry, dataOffset, context);
         }
 
+        if (inspection is not null && inspection.Wants(entry.Name))
+        {
+            ScanContext member = context.With(f => f.Enter(entry.Name));
+            using Stream manifest = OpenData(stream, entry, dataOffset, context);
+            if (ArchiveLayouts.ReadMember(manifest, entry.UncompressedSize, entry.Name, member) is { } content)
+            {
+                member.Guarded($"'{entry.Name}' manifest checks", () => inspection.Inspect(entry.Name, content, member));
+            }
+        }
+
         using Stream opened = OpenData(stream, entry, dataOffset, context);
         Stream data = opened;
         if (storageBlob)
@@ -255,7 +276,7 @@ internal sealed partial class ZipScanner : IFormatScanner
 
     private static Flavour Classify(IReadOnlyList<ZipEntryInfo> entries)
     {
-        bool pkl = false, code = false, allNpy = entries.Count > 0, config = false, metadata = false;
+        bool pkl = false, code = false, allNpy = entries.Count > 0;
         foreach (ZipEntryInfo e in entries)
         {
             string n = e.Name;
@@ -263,11 +284,9 @@ internal sealed partial class ZipScanner : IFormatScanner
             code |= n.Contains("/code/__torch__", StringComparison.Ordinal) || n.EndsWith("/constants.pkl", StringComparison.Ordinal)
                 || n.EndsWith("/bytecode.pkl", StringComparison.Ordinal);
             allNpy &= e.IsDirectory || n.EndsWith(".npy", StringComparison.Ordinal);
-            config |= n == "config.json";
-            metadata |= n == "metadata.json";
         }
 
-        return code ? Flavour.TorchScript : pkl ? Flavour.PyTorch : allNpy ? Flavour.NumPy : config && metadata ? Flavour.Keras : Flavour.Plain;
+        return code ? Flavour.TorchScript : pkl ? Flavour.PyTorch : allNpy ? Flavour.NumPy : Flavour.Plain;
     }
 
     private static string ReadSmallText(Stream stream, int max)
@@ -289,6 +308,5 @@ internal sealed partial class ZipScanner : IFormatScanner
         PyTorch,
         TorchScript,
         NumPy,
-        Keras,
     }
 }

@@ -31,6 +31,10 @@ internal sealed record ScanFrame
     /// <summary>True inside a joblib or scikit-learn container.</summary>
     public bool InJoblib { get; init; }
 
+    /// <summary>The format of the archive layout (Keras, skops, …) whose members these are, when one holds: the
+    /// layout judges its manifests itself, so member scanners can leave them to it.</summary>
+    public string? ArchiveLayout { get; init; }
+
     /// <summary>CVEs that enclosing containers make apply to dangerous content found inside them
     /// (e.g. CVE-2019-6446 for a NumPy object array).</summary>
     public ImmutableArray<string> CveHints { get; init; } = ImmutableArray<string>.Empty;

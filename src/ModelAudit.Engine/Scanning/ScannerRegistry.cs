@@ -8,6 +8,7 @@ using ModelAudit.Engine.Formats.Flax;
 using ModelAudit.Engine.Formats.GitLfs;
 using ModelAudit.Engine.Formats.Gguf;
 using ModelAudit.Engine.Formats.Hdf5;
+using ModelAudit.Engine.Formats.Keras;
 using ModelAudit.Engine.Formats.LightGbm;
 using ModelAudit.Engine.Formats.NumPy;
 using ModelAudit.Engine.Formats.OpenVino;
@@ -52,7 +53,8 @@ internal sealed class ScannerRegistry
             new GgufRecognizer(),
             new ProtobufRecognizer(),
             new TFLiteScanner(),
-            new Hdf5Recognizer(),
+            new Hdf5Scanner(),
+            new KerasScanner(),
             new GitLfsPointerScanner(),
             new ExecutableScanner(),
             new XGBoostScanner(),

@@ -8,16 +8,20 @@ namespace ModelAudit.Engine.Formats.Pickle;
 /// </summary>
 internal static class MarshalSniffer
 {
-    public static bool LooksLikeCode(ReadOnlySpan<byte> data)
+    public static bool LooksLikeCode(ReadOnlySpan<byte> data) => HeaderFields(data) is not null;
+
+    /// <summary>How many int32 header fields the code object at the start of <paramref name="data"/> has (5 for
+    /// CPython 3.11+, 6 for 3.8–3.10), or null when the bytes are not a marshalled code object.</summary>
+    public static int? HeaderFields(ReadOnlySpan<byte> data)
     {
         if (data.Length < 30 || data[0] is not (0x63 or 0xE3))
         {
-            return false;
+            return null;
         }
 
         // 3.11+: argcount, posonlyargcount, kwonlyargcount, stacksize, flags (5 × int32), then co_code at 21.
         // 3.8–3.10: argcount, posonlyargcount, kwonlyargcount, nlocals, stacksize, flags (6 × int32), co_code at 25.
-        return Matches(data, 5) || Matches(data, 6);
+        return Matches(data, 5) ? 5 : Matches(data, 6) ? 6 : null;
     }
 
     private static bool Matches(ReadOnlySpan<byte> data, int fields)
