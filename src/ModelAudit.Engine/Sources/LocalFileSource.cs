@@ -28,7 +28,14 @@ public sealed class LocalFileSource : IScanSource
         {
             // A file named directly is scanned even when it is a link; its final target is recorded.
             var file = new FileInfo(full);
-            string? target = file.LinkTarget is null ? null : file.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+            string? target = file.LinkTarget is null ? null : LinkTarget(file, report);
+            if (file.LinkTarget is not null && (target is null || !File.Exists(target)))
+            {
+                // File.Exists is true for a dangling link on Unix; there is nothing to open.
+                report(new SourceEvent(full, SourceEventKind.DanglingLink, $"links to '{target ?? file.LinkTarget}', which does not exist"));
+                return Array.Empty<ScanItem>();
+            }
+
             return Matches(Path.GetFileName(full), options, nameFilter) ? new[] { ItemFor(full, target) } : Array.Empty<ScanItem>();
         }
 

@@ -369,6 +369,25 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         return Resolve(raw, literal).Select(p => (p, (Func<string, bool>?)null)).ToArray();
     }
 
+    // File.Exists is true for a dangling link on Unix (the link itself exists): a link counts only when its target does.
+    private static bool Exists(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return true;
+        }
+
+        var file = new FileInfo(path);
+        try
+        {
+            return file.Exists && (file.LinkTarget is null || file.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true });
+        }
+        catch (IOException)
+        {
+            return false; // a link loop
+        }
+    }
+
     private IEnumerable<string> Resolve(string raw, bool literal)
     {
         Collection<string> resolved;
@@ -408,7 +427,7 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         var existing = new List<string>();
         foreach (string path in resolved)
         {
-            if (File.Exists(path) || Directory.Exists(path))
+            if (Exists(path))
             {
                 existing.Add(path);
             }
