@@ -44,6 +44,6 @@ Describe 'Get-ModelPickleTrace errors' {
         $null = Get-ModelPickleTrace -LiteralPath $link -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'ModelPathNotFound,ModelAudit.Commands.GetModelPickleTraceCommand'
         $null = Get-ModelPickleTrace $dir -WarningVariable warnings -WarningAction SilentlyContinue
-        $warnings.Message | Should -Match 'model\.pkl.*does not exist'
+        ($warnings.Message -join "`n") | Should -Match 'model\.pkl.*does not exist'
     }
 }
