@@ -126,11 +126,22 @@ function Invoke-Demo {
     Invoke-Build
     $demo = Join-Path $Out 'demo'
     & (Join-Path $Root 'tests/fixtures/New-DemoFolder.ps1') -Destination $demo
+    # Rendered at the width of the terminal it runs in: the views are designed for 80 and 120 columns.
     & dotnet tool run pwsh -- -NoProfile -NonInteractive -Command "
         Import-Module '$(Join-Path $ModuleOut 'ModelAudit.psd1')'
+        Write-Host 'The samples: $demo'
+        Write-Host '  benign/     models written by the real libraries (PyTorch, TorchScript, scikit-learn, NumPy) and SafeTensors'
+        Write-Host '  malicious/  harmless payloads (echo) in pickles, a PyTorch zip, joblib, an object .npy, a pickle named'
+        Write-Host '              .safetensors, a pickle/zip polyglot, and a Git LFS pointer where the weights should be'
         `$results = Invoke-ModelScan -Path '$demo' -Recurse
-        `$results | Format-Table -AutoSize | Out-String -Width 160
-        `$results | Get-ModelFinding -Severity Critical, Warning | Format-Table -AutoSize -Wrap | Out-String -Width 160
+        `$results | Sort-Object Outcome -Descending | Format-Table | Out-Host
+        `$results | Get-ModelFinding -Severity Critical, Warning | Out-Host
+        Write-Host 'Try next:'
+        Write-Host '  Invoke-ModelScan $demo -Recurse | Format-List                  # every field, full paths'
+        Write-Host '  Get-ModelPickleTrace $demo/malicious/classic.pkl              # what loading it would call'
+        Write-Host '  if (-not (Test-ModelFile $demo -Recurse)) { throw ''blocked'' }  # one Boolean for a gate'
+        Write-Host '  Invoke-ModelScan $demo -Recurse -EnableExit; exit             # 0 clean, 1 findings, 2 incomplete'
+        Write-Host '  Get-Help about_ModelAudit'
     "
     if ($LASTEXITCODE -ne 0) { throw "Demo failed with exit code $LASTEXITCODE" }
 }

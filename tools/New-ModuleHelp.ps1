@@ -30,6 +30,18 @@ function Read-Sections([string] $file) {
     return $sections
 }
 
+function Get-DefaultValue($command, [string] $name, [string[]] $paragraphs) {
+    # The page's own "Default: ..." wins (it can say what a value means, e.g. "no limit"); otherwise the value a
+    # fresh cmdlet object holds. Empty arrays, nulls and unset switches are "None"/"False" as Get-Help expects.
+    $said = $paragraphs | Select-String -Pattern 'Default(?: value)?:\s*([^.;]+(?:\.\d+)?)' | Select-Object -First 1
+    if ($said) { return $said.Matches[0].Groups[1].Value.Trim() }
+    $value = [Activator]::CreateInstance($command.ImplementingType).$name
+    if ($value -is [System.Management.Automation.SwitchParameter]) { return "$($value.IsPresent)" }
+    if ($null -eq $value -or ($value -is [array] -and $value.Count -eq 0)) { return 'None' }
+    if ($value -is [array]) { return $value -join ', ' }
+    return "$value"
+}
+
 function Get-Paragraphs([string[]] $lines) {
     ((($lines -join "`n").Trim()) -split "`n\s*`n") | Where-Object { $_.Trim() } | ForEach-Object { ($_ -replace "`n", ' ').Trim() }
 }
@@ -82,7 +94,7 @@ foreach ($command in $module.ExportedCmdlets.Values | Sort-Object Name) {
             $w.WriteString($typeName); $w.WriteEndElement()
         }
         $w.WriteStartElement('dev', 'type', $devNs); $w.WriteElementString('maml', 'name', $mamlNs, $meta.ParameterType.FullName); $w.WriteEndElement()
-        if ($withDefault) { $w.WriteElementString('dev', 'defaultValue', $devNs, 'None') }
+        if ($withDefault) { $w.WriteElementString('dev', 'defaultValue', $devNs, (Get-DefaultValue $command $name $paramDocs[$name])) }
         $w.WriteEndElement()
     }
 

@@ -23,11 +23,12 @@ public static class ModelAuditCatalog
         .OrderBy(s => s.Format, StringComparer.Ordinal)
         .ToArray();
 
-    /// <summary>Runs a scan that records the symbolic trace of every pickle in <paramref name="item"/>.</summary>
-    public static IReadOnlyList<PickleTraceEntry> TracePickles(ScanItem item, ScanOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs a scan that records the symbolic trace of every pickle in <paramref name="item"/>; the scan's
+    /// own result comes with it, so the caller can report an unreadable file as <c>Invoke-ModelScan</c> does.</summary>
+    public static (IReadOnlyList<PickleTraceEntry> Trace, ModelScanResult Result) TracePickles(ScanItem item, ScanOptions options, CancellationToken cancellationToken)
     {
         var observer = new ScanObserver();
-        new ScanEngine(options).Scan(item, cancellationToken, observer);
-        return observer.Trace;
+        ModelScanResult result = new ScanEngine(options).Scan(item, cancellationToken, observer);
+        return (observer.Trace, result);
     }
 }

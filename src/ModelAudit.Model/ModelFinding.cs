@@ -28,7 +28,7 @@ public sealed class ModelFinding
         Member = member;
         Offset = offset;
         Evidence = evidence;
-        Cve = cve;
+        Cve = cve as ModelTextList ?? new ModelTextList(cve);
         Scanner = scanner;
         Remediation = remediation;
         HelpUri = helpUri;

@@ -13,7 +13,7 @@ public sealed class ModelRule
         Category = category;
         Description = description;
         Remediation = remediation;
-        Cve = cve;
+        Cve = cve as ModelTextList ?? new ModelTextList(cve);
         HelpUri = helpUri;
     }
 

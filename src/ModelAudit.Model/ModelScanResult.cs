@@ -12,26 +12,39 @@ public sealed class ModelScanResult
         ScanOutcome outcome,
         IReadOnlyList<ModelFinding> findings,
         TimeSpan duration,
-        IReadOnlyList<string> errors)
+        IReadOnlyList<string> errors,
+        string? linkTarget = null,
+        bool coverageComplete = true)
     {
+        LinkTarget = linkTarget;
+        CoverageComplete = coverageComplete && outcome is not (ScanOutcome.Inconclusive or ScanOutcome.Error);
         Path = path;
         Format = format;
         Size = size;
         Sha256 = sha256;
         Outcome = outcome;
-        Findings = findings;
+        Findings = findings as ModelFindingList ?? new ModelFindingList(findings);
         Duration = duration;
-        Errors = errors;
+        Errors = errors as ModelTextList ?? new ModelTextList(errors);
     }
 
     /// <summary>The file (or URI) scanned.</summary>
     public string Path { get; }
+
+    /// <summary>The file actually read when <see cref="Path"/> is a symbolic link (e.g. a Hugging Face cache blob); null otherwise.</summary>
+    public string? LinkTarget { get; }
 
     /// <summary>The format detected from content, e.g. <c>Pickle</c>, <c>PyTorchZip</c>, <c>SafeTensors</c>.</summary>
     public string Format { get; }
 
     /// <summary>Size in bytes.</summary>
     public long Size { get; }
+
+    /// <summary>
+    /// False when part of the file was not scanned (a limit, an unparsed part, a Git LFS pointer instead of the
+    /// weights), whatever the outcome and <c>-MinimumSeverity</c>: a file with findings can still hide more.
+    /// </summary>
+    public bool CoverageComplete { get; }
 
     /// <summary>Lower-case hex SHA-256 of the file; null with <c>-SkipHash</c> or when unreadable.</summary>
     public string? Sha256 { get; }

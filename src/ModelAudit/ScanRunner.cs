@@ -53,16 +53,36 @@ internal sealed class ScanRunner
 
     public int Count => _items.Count;
 
-    /// <summary>Adds the files under a file-system path; skipped links and unreadable folders go to <paramref name="skipped"/>.</summary>
-    public void Add(string path, int input, Action<string, string, bool> skipped)
+    /// <summary>
+    /// Adds the files under a file-system path (only names matching <paramref name="nameFilter"/> when given, for a
+    /// wildcard leaf under -Recurse) and returns how many were added. What the walk skips goes to
+    /// <paramref name="skipped"/> with how loudly to say it.
+    /// </summary>
+    public int Add(string path, int input, Func<string, bool>? nameFilter, Action<string, string, NoticeLevel> skipped)
     {
-        foreach (ScanItem item in LocalFileSource.Enumerate(path, _engine.Options,
-            e => skipped(e.Path, e.Message, e.Kind == SourceEventKind.Unreadable)))
+        int added = 0;
+        foreach (ScanItem item in LocalFileSource.Enumerate(path, _engine.Options, e => skipped(e.Path, e.Message, LevelOf(e.Kind)), nameFilter))
         {
             _items.Add(item);
             _inputOf.Add(input);
+            added++;
         }
+
+        return added;
     }
+
+    private static NoticeLevel LevelOf(SourceEventKind kind) => kind switch
+    {
+        SourceEventKind.Unreadable => NoticeLevel.Error,
+        SourceEventKind.Filtered or SourceEventKind.SubfoldersNotWalked => NoticeLevel.Verbose,
+        _ => NoticeLevel.Warning,
+    };
+
+    /// <summary>The limits in effect, for a verbose line at the start.</summary>
+    public string Describe() =>
+        $"MaxFileSize {(_engine.Options.MaxFileSize is { } max ? max.ToString("N0", CultureInfo.InvariantCulture) + " bytes" : "none (every file is scanned whole)")}, "
+        + $"TimeoutSec {(_engine.Options.Timeout is { } t ? t.TotalSeconds.ToString(CultureInfo.InvariantCulture) : "none")}, "
+        + $"SHA-256 {(_engine.Options.SkipHash ? "skipped" : "computed (reads every byte)")}";
 
     /// <summary>Scans everything added, in parallel, yielding (result, input index, why the item is not a regular
     /// file or null) in the order added.</summary>
@@ -88,14 +108,13 @@ internal sealed class ScanRunner
 
     public static IReadOnlyList<ModelScannerInfo> Scanners => Engine.ModelAuditCatalog.Scanners;
 
-    public IEnumerable<PickleTraceEntry> Trace(CancellationToken cancellationToken)
+    /// <summary>Traces the pickles of each item added, yielding each item's entries with its scan result (for errors).</summary>
+    public IEnumerable<(IReadOnlyList<PickleTraceEntry> Entries, ModelScanResult Result, string? NotRegular)> Trace(CancellationToken cancellationToken)
     {
         foreach (ScanItem item in _items)
         {
-            foreach (PickleTraceEntry entry in Engine.ModelAuditCatalog.TracePickles(item, _engine.Options, cancellationToken))
-            {
-                yield return entry;
-            }
+            var (entries, result) = Engine.ModelAuditCatalog.TracePickles(item, _engine.Options, cancellationToken);
+            yield return (entries, result, item.NotRegularReason);
         }
     }
 }

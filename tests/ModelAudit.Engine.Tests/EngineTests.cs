@@ -121,11 +121,17 @@ public sealed class EngineTests : IDisposable
         Assert.Equal(new[] { "a.pkl", "b.pkl", "notes.txt", Path.Combine("sub", "c.pkl") }, Names(new ScanOptions { Recurse = true }));
         Assert.Equal(new[] { "a.pkl", "b.pkl", Path.Combine("sub", "c.pkl") }, Names(new ScanOptions { Recurse = true, Include = new[] { "*.PKL" } }));
         Assert.Equal(new[] { "a.pkl", "notes.txt" }, Names(new ScanOptions { Exclude = new[] { "b*" } }));
-        Assert.Empty(events);
+        Assert.Equal(new[] { "a.pkl", "b.pkl", Path.Combine("sub", "c.pkl") }, LocalFileSource.Enumerate(_dir, new ScanOptions { Recurse = true },
+            events.Add, name => name.EndsWith(".pkl", StringComparison.Ordinal)).Select(i => Path.GetRelativePath(_dir, i.Path)));
+
+        // Only notes for -Verbose: what the filters left out, and the sub-folder a walk without -Recurse did not enter.
+        Assert.All(events, e => Assert.True(e.Kind is SourceEventKind.Filtered or SourceEventKind.SubfoldersNotWalked, e.ToString()));
+        Assert.Contains(events, e => e.Kind == SourceEventKind.SubfoldersNotWalked && e.Path == _dir && e.Message.StartsWith("1 sub-folder", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Kind == SourceEventKind.Filtered && e.Path == Path.Combine(_dir, "notes.txt"));
     }
 
     [Fact]
-    public void Links_out_of_the_root_and_loops_are_reported_not_followed()
+    public void File_links_are_scanned_anywhere_while_folder_links_out_of_the_root_and_loops_are_reported()
     {
         string outside = Directory.CreateTempSubdirectory("modelaudit-outside-").FullName;
         try
@@ -138,12 +144,29 @@ public sealed class EngineTests : IDisposable
             Directory.CreateSymbolicLink(Path.Combine(_dir, "loop", "back"), _dir);
             Write("loop/inner.pkl", PickleBuilder.Gadget("os", "system"));
 
-            var events = new List<SourceEvent>();
-            var items = LocalFileSource.Enumerate(_dir, new ScanOptions { Recurse = true }, events.Add).Select(i => Path.GetRelativePath(_dir, i.Path)).ToArray();
+            File.CreateSymbolicLink(Path.Combine(_dir, "dangling.pkl"), Path.Combine(outside, "gone.pkl"));
 
-            Assert.Equal(new[] { "model.pkl", Path.Combine("loop", "inner.pkl") }, items);
-            Assert.Equal(2, events.Count(e => e.Kind == SourceEventKind.LinkOutsideRoot));
+            var events = new List<SourceEvent>();
+            ScanItem[] scanned = LocalFileSource.Enumerate(_dir, new ScanOptions { Recurse = true }, events.Add).ToArray();
+            var items = scanned.Select(i => Path.GetRelativePath(_dir, i.Path)).ToArray();
+
+            // The file link is scanned under its own name, with the file it reads recorded (a Hugging Face snapshot).
+            Assert.Equal(new[] { "escape.pkl", "model.pkl", Path.Combine("loop", "inner.pkl") }, items);
+            Assert.Equal(Path.Combine(outside, "secret.pkl"), scanned[0].Info.LinkTarget);
+            Assert.Equal(new FileInfo(Path.Combine(outside, "secret.pkl")).Length, scanned[0].Length);
+            Assert.Single(events, e => e.Kind == SourceEventKind.LinkOutsideRoot && e.Path == Path.Combine(_dir, "escape"));
             Assert.Single(events, e => e.Kind == SourceEventKind.LinkLoop);
+            Assert.Single(events, e => e.Kind == SourceEventKind.DanglingLink && e.Path == Path.Combine(_dir, "dangling.pkl"));
+
+            // Skipped links obey the filters: -Include *.pt says nothing about the .pkl links.
+            events.Clear();
+            Assert.Empty(LocalFileSource.Enumerate(_dir, new ScanOptions { Include = new[] { "*.pt" } }, events.Add));
+            Assert.DoesNotContain(events, e => e.Kind is SourceEventKind.DanglingLink or SourceEventKind.LinkOutsideRoot);
+
+            ModelScanResult result = new ScanEngine(new ScanOptions()).Scan(scanned[0], CancellationToken.None);
+            Assert.Equal(Path.Combine(_dir, "escape.pkl"), result.Path);
+            Assert.Equal(Path.Combine(outside, "secret.pkl"), result.LinkTarget);
+            Assert.Equal(ScanOutcome.Issues, result.Outcome);
         }
         finally
         {

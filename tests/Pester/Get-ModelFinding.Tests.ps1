@@ -30,9 +30,11 @@ Describe 'Get-ModelFinding' {
 
     It 'groups the finding table by file' {
         $text = Get-ModelFinding -Path (Join-Path $malicious 'nested_pickle_loads.pkl') | Out-String -Width 200
-        $text | Should -Match 'File: .*nested_pickle_loads\.pkl'
-        $text | Should -Match 'Severity\s+RuleId\s+Location\s+Message'
-        $text | Should -Match '!bytes@'
+        $text | Should -Match '(?m)^File: nested_pickle_loads\.pkl\s+in .*malicious'
+        $text | Should -Match '(?m)^Critical MA\d{4} bytes@\d+: '
+        $table = Get-ModelFinding -Path (Join-Path $malicious 'nested_pickle_loads.pkl') | Format-Table | Out-String -Width 200
+        $table | Should -Match 'Severity\s+RuleId\s+Message'
+        $table | Should -Match 'bytes@\d+: '
     }
 
     It 'lists every field of a finding' {

@@ -22,3 +22,21 @@ Describe 'Get-ModelScanner' {
         (Get-ModelScanner -ScannedOnly).IsScanned | Sort-Object -Unique | Should -BeTrue
     }
 }
+
+Describe 'Tab completion from the catalog and the registry' {
+    It 'completes <Line>' -ForEach @(
+        @{ Line = 'Get-ModelScanner -Format PyTorchZ'; Expected = 'PyTorchZip' }
+        @{ Line = 'Get-ModelScanRule -Id MA100'; Expected = 'MA1001' }
+        @{ Line = 'Get-ModelFinding -RuleId MA600'; Expected = 'MA6002' }
+    ) {
+        $found = (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches
+        $found.CompletionText | Should -Contain $Expected
+        $found.CompletionText | ForEach-Object { $_ | Should -BeLike "$($Line.Split(' ')[-1])*" }
+    }
+
+    It 'offers every format results can carry' {
+        $formats = (TabExpansion2 -inputScript 'Get-ModelScanner -Format ' -cursorColumn 25).CompletionMatches.CompletionText
+        $formats | Should -Be (Get-ModelScanner).Format
+        (Invoke-ModelScan (Join-Path $Fixtures 'benign/torch_state_dict.pt')).Format | Should -BeIn $formats
+    }
+}

@@ -40,3 +40,26 @@ Describe 'about_ModelAudit' {
         (Get-Help about_ModelAudit | Out-String) | Should -Match 'POLICY FILES'
     }
 }
+
+Describe 'Parameter defaults in help' {
+    It 'shows <Parameter> of <Command> as <Expected>' -ForEach @(
+        @{ Command = 'Invoke-ModelScan'; Parameter = 'MaxFileSize'; Expected = 'no limit' }
+        @{ Command = 'Invoke-ModelScan'; Parameter = 'TimeoutSec'; Expected = '0, no limit' }
+        @{ Command = 'Invoke-ModelScan'; Parameter = 'MinimumSeverity'; Expected = 'Info' }
+        @{ Command = 'Test-ModelFile'; Parameter = 'MinimumSeverity'; Expected = 'Warning' }
+        @{ Command = 'Invoke-ModelScan'; Parameter = 'Recurse'; Expected = 'False' }
+    ) {
+        (Get-Help $Command -Parameter $Parameter).defaultValue | Should -Be $Expected
+    }
+}
+
+Describe 'Get-ModelFinding parameter sets' {
+    It 'offers no scan options with -InputObject, where they would do nothing' {
+        $set = (Get-Command Get-ModelFinding).ParameterSets | Where-Object Name -eq 'InputObject'
+        foreach ($name in 'Recurse', 'Include', 'Exclude', 'MaxFileSize', 'TimeoutSec', 'SkipHash', 'ThrottleLimit', 'Policy') {
+            $set.Parameters.Name | Should -Not -Contain $name
+        }
+        $result = Invoke-ModelScan (Join-Path $Fixtures 'benign/torch_state_dict.pt')
+        { Get-ModelFinding -InputObject $result -Recurse } | Should -Throw -ErrorId 'AmbiguousParameterSet*'
+    }
+}

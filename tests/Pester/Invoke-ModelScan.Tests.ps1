@@ -188,8 +188,8 @@ Describe 'Invoke-ModelScan' {
     Context 'output formatting' {
         It 'shows results as a table with outcome, format and counts' {
             $text = Invoke-ModelScan $malicious | Out-String -Width 200
-            $text | Should -Match 'Outcome\s+Format\s+Critical\s+Warning\s+Info\s+Path'
-            $text | Should -Match 'Issues\s+Pickle\s+1\s+0\s+0'
+            $text | Should -Match 'Outcome\s+Format\s+Crit\s+Warn\s+Info\s+File'
+            $text | Should -Match 'Issues\s+Pickle\s+1\s+0\s+0\s+os_system_p4\.pkl  \(…/fixtures/malicious\)'
         }
 
         It 'lists every field with Format-List' {
@@ -250,6 +250,9 @@ Describe 'Invoke-ModelScan in a hosted runspace' {
             $ps.Streams.Progress.Count | Should -BeGreaterThan 1
             $ps.Streams.Progress[-1].RecordType | Should -Be 'Completed'
             $ps.Streams.Progress[0].Activity | Should -Be 'Scanning model files'
+            # Each record is its own object: a host that keeps them sees each file's status, not the last one's.
+            [object]::ReferenceEquals($ps.Streams.Progress[0], $ps.Streams.Progress[1]) | Should -BeFalse
+            $ps.Streams.Progress[0].StatusDescription | Should -Not -Be $ps.Streams.Progress[1].StatusDescription
         } finally { $ps.Dispose() }
     }
 
@@ -262,6 +265,259 @@ Describe 'Invoke-ModelScan in a hosted runspace' {
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        } finally { $ps.Dispose() }
+    }
+}
+
+Describe 'Invoke-ModelScan as an admin, a CI author and an analyst use it' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        Import-Module $ModulePath -Force
+        $benign = Join-Path $Fixtures 'benign/torch_state_dict.pt'
+        $malicious = Join-Path $Fixtures 'malicious/os_system_p4.pkl'
+
+        # A Hugging Face cache as huggingface_hub lays it out: snapshot files are relative links into ../../blobs/.
+        $hub = Join-Path $TestDrive 'hub'
+        foreach ($repo in 'models--acme--good', 'models--mallory--evil') {
+            $r = Join-Path $hub $repo
+            New-Item -ItemType Directory -Force (Join-Path $r 'blobs'), (Join-Path $r 'snapshots/0123456789abcdef') | Out-Null
+            $blob = if ($repo -like '*evil') { $malicious } else { $benign }
+            Copy-Item $blob (Join-Path $r 'blobs/5fcec5e3504160d9')
+            Set-Content -Path (Join-Path $r 'blobs/7d9a1e2b') -Value '{"model_type": "bert"}'
+            Push-Location (Join-Path $r 'snapshots/0123456789abcdef')
+            New-Item -ItemType SymbolicLink -Path 'pytorch_model.bin' -Target '../../blobs/5fcec5e3504160d9' | Out-Null
+            New-Item -ItemType SymbolicLink -Path 'config.json' -Target '../../blobs/7d9a1e2b' | Out-Null
+            Pop-Location
+        }
+        $evilSnapshot = Join-Path $hub 'models--mallory--evil/snapshots/0123456789abcdef'
+    }
+
+    Context 'Hugging Face cache folders' {
+        It 'scans the files a snapshot links to, keeping the link as Path and recording the target' {
+            $results = Invoke-ModelScan $evilSnapshot -WarningVariable warnings -ErrorVariable errors
+            $warnings | Should -BeNullOrEmpty
+            $errors | Should -BeNullOrEmpty
+            $results.Path | Split-Path -Leaf | Should -Be @('config.json', 'pytorch_model.bin')
+            $model = $results | Where-Object Path -like '*pytorch_model.bin'
+            $model.Outcome | Should -Be 'Issues'
+            $model.Findings.RuleId | Should -Contain 'MA1001'
+            $model.LinkTarget | Should -Be (Join-Path $hub 'models--mallory--evil/blobs/5fcec5e3504160d9')
+        }
+
+        It 'ends a CI step with exit 1 for the malicious snapshot' {
+            $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$evilSnapshot' -EnableExit | Out-Null"
+            $child.ExitCode | Should -Be 1
+        }
+
+        It 'keeps folder links outside the root unfollowed, and says so only for names the filters keep' {
+            $root = Join-Path $TestDrive 'linked'
+            New-Item -ItemType Directory -Force $root | Out-Null
+            New-Item -ItemType SymbolicLink -Path (Join-Path $root 'elsewhere') -Target (Join-Path $Fixtures 'malicious') | Out-Null
+            $null = [IO.File]::CreateSymbolicLink((Join-Path $root 'gone.txt'), (Join-Path $TestDrive 'nothing-here'))
+            Copy-Item $benign (Join-Path $root 'model.pt')
+            $results = Invoke-ModelScan $root -Recurse -WarningVariable warnings -WarningAction SilentlyContinue
+            $results.Path | Split-Path -Leaf | Should -Be 'model.pt'
+            ($warnings.Message -join "`n") | Should -Match "elsewhere.*outside"
+            ($warnings.Message -join "`n") | Should -Match 'gone\.txt.*does not exist'
+            Invoke-ModelScan $root -Include *.pt -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
+            $quiet | Should -BeNullOrEmpty
+        }
+
+        It 'shows cache rows by file name and org/repo@revision at 80 and 120 columns' {
+            $snapshots = Get-ChildItem $hub -Recurse -File -Filter pytorch_model.bin | Invoke-ModelScan
+            $narrow = $snapshots | Out-String -Width 80
+            $narrow | Should -Match 'pytorch_model\.bin  \(acme/good@'
+            $narrow | Should -Match 'pytorch_model\.bin  \(mallory/evil@'
+            $wide = $snapshots | Out-String -Width 120
+            $wide | Should -Match 'pytorch_model\.bin  \(acme/good@0123456\)'
+            $wide | Should -Match 'pytorch_model\.bin  \(mallory/evil@0123456\)'
+        }
+    }
+
+    Context 'views at 80 and 120 columns' {
+        BeforeAll {
+            $long = Join-Path $TestDrive 'a-rather-long-folder-name-for-models/another-long-sub-folder'
+            New-Item -ItemType Directory -Force $long | Out-Null
+            Copy-Item $malicious (Join-Path $long 'model-00001-of-00002.pkl')
+            Copy-Item (Join-Path $Fixtures 'malicious/nested_pickle_loads.pkl') (Join-Path $long 'nested_pickle_loads.pkl')
+            $results = Invoke-ModelScan $long
+            # Words that fit on a line (a 60-character repr of bytes cannot, and is split wherever it must be).
+            $words = ($results | Get-ModelFinding).Message -split '\s+' | Where-Object { $_.Length -gt 3 -and $_.Length -lt 40 } | Sort-Object -Unique
+        }
+
+        It 'never cuts a file name in the results table at <Width> columns' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+            $text = $results | Out-String -Width $Width
+            ($text -split "`n" | Where-Object Length -gt $Width) | Should -BeNullOrEmpty
+            $text | Should -Match 'model-00001-of-00002\.pkl'
+            $text | Should -Match 'nested_pickle_loads\.pkl'
+        }
+
+        It 'wraps finding messages at word boundaries at <Width> columns' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+            $text = $results | Get-ModelFinding | Out-String -Width $Width
+            $lines = $text -split "`r?`n"
+            ($lines | Where-Object Length -gt $Width) | Should -BeNullOrEmpty
+            # Every word of every message appears whole on one line: nothing was broken mid-word.
+            $tokens = ($lines -split '\s+') | Sort-Object -Unique
+            foreach ($word in $words) { $tokens | Should -Contain $word }
+            # Continuation lines hang under the message column.
+            $lines | Where-Object { $_ -match '^\s{16}\S' } | Should -Not -BeNullOrEmpty
+            $text | Should -Match '(?m)^File: model-00001-of-00002\.pkl$'
+            $text | Should -Match '(?m)^Critical MA1001 posix\.system'
+        }
+
+        It 'shows the full path and the link target in the list view' {
+            $text = Invoke-ModelScan (Join-Path $evilSnapshot 'pytorch_model.bin') | Format-List | Out-String -Width 300
+            $text | Should -Match ([regex]::Escape((Join-Path $evilSnapshot 'pytorch_model.bin')))
+            $text | Should -Match 'LinkTarget\s+: .*blobs'
+        }
+    }
+
+    Context '-EnableExit in scripts' {
+        It 'keeps the worst code of two calls in one script' {
+            $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$malicious' -EnableExit | Out-Null; Invoke-ModelScan -LiteralPath '$benign' -EnableExit | Out-Null; 'after'"
+            $child.Output | Should -Match 'after'
+            $child.ExitCode | Should -Be 1
+        }
+
+        It 'counts a call cut short by Select-Object -First as incomplete' {
+            $dir = Join-Path $TestDrive 'two'
+            New-Item -ItemType Directory -Force $dir | Out-Null
+            Copy-Item $benign (Join-Path $dir 'a.pt'); Copy-Item $benign (Join-Path $dir 'b.pt')
+            $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$dir' -EnableExit | Select-Object -First 1 | Out-Null"
+            $child.ExitCode | Should -Be 2
+        }
+
+        It 'scans every path and exits 2 for a missing one under ErrorActionPreference Stop' {
+            $missing = Join-Path $TestDrive 'missing.pt'
+            $child = Invoke-ChildPwsh "`$ErrorActionPreference = 'Stop'; Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$missing', '$benign' -EnableExit | ForEach-Object { 'scanned ' + (Split-Path -Leaf `$_.Path) }"
+            $child.Output | Should -Match 'scanned torch_state_dict\.pt'
+            $child.Output | Should -Match 'missing\.pt'
+            $child.ExitCode | Should -Be 2
+        }
+
+        It 'still exits 1 under Stop when a found file is malicious and another is missing' {
+            $missing = Join-Path $TestDrive 'missing.pt'
+            $child = Invoke-ChildPwsh "`$ErrorActionPreference = 'Stop'; Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$missing', '$malicious' -EnableExit | Out-Null"
+            $child.ExitCode | Should -Be 1
+        }
+    }
+
+    Context 'paths, silence and verbose' {
+        BeforeAll {
+            $tree = Join-Path $TestDrive 'tree'
+            New-Item -ItemType Directory -Force (Join-Path $tree 'sub/deeper') | Out-Null
+            Copy-Item $malicious (Join-Path $tree 'top.pkl')
+            Copy-Item $malicious (Join-Path $tree 'sub/mid.pkl')
+            Copy-Item $malicious (Join-Path $tree 'sub/deeper/low.pkl')
+            Copy-Item $benign (Join-Path $tree 'sub/other.pt')
+        }
+
+        It 'follows Get-ChildItem for a wildcard leaf under -Recurse' {
+            Push-Location $tree
+            try {
+                $expected = (Get-ChildItem *.pkl -Recurse).Name | Sort-Object
+                (Invoke-ModelScan *.pkl -Recurse).Path | Split-Path -Leaf | Sort-Object | Should -Be $expected
+                $expected | Should -HaveCount 3
+                (Invoke-ModelScan *.pkl).Path | Split-Path -Leaf | Should -Be 'top.pkl'
+            } finally { Pop-Location }
+        }
+
+        It 'says so when a folder holds only sub-folders' {
+            $only = Join-Path $TestDrive 'only-subfolders'
+            New-Item -ItemType Directory -Force (Join-Path $only 'a') | Out-Null
+            $out = Invoke-ModelScan $only -WarningVariable warnings -WarningAction SilentlyContinue
+            $out | Should -BeNullOrEmpty
+            ($warnings.Message -join "`n") | Should -Match 'only sub-folders.*-Recurse'
+            $warnings.Message | Should -Contain 'No file was scanned.'
+        }
+
+        It 'writes the limits, what was skipped and per-file timings with -Verbose' {
+            $verbose = Invoke-ModelScan $tree -Include *.pkl -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            $verbose.Message[0] | Should -Match '^Limits: MaxFileSize none'
+            ($verbose.Message -join "`n") | Should -Match 'tree.: 1 sub-folder\(s\) not searched'
+            ($verbose.Message -join "`n") | Should -Match "top\.pkl': Issues, Pickle, 61 bytes in \d+\.\d{3} s"
+            $verbose2 = Invoke-ModelScan (Join-Path $tree 'sub') -Include *.pkl -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            ($verbose2.Message -join "`n") | Should -Match "other\.pt': left out by -Include/-Exclude"
+            $limit = Invoke-ModelScan $benign -MaxFileSize 10 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            ($limit.Message -join "`n") | Should -Match 'Inconclusive.*MA9005'
+        }
+
+        It 'keeps site-packages quiet: standard .pth files are Info with their line, others beside models stay Warnings' {
+            $env = Join-Path $TestDrive 'venv/lib/python3.12/site-packages'
+            New-Item -ItemType Directory -Force $env | Out-Null
+            $line = "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == 'local'; enabled and __import__('_distutils_hack').add_shim(); "
+            Set-Content -Path (Join-Path $env 'distutils-precedence.pth') -Value $line
+            Set-Content -Path (Join-Path $env '__editable__.mypkg-0.1.pth') -Value 'import __editable___mypkg_0_1_finder; __editable___mypkg_0_1_finder.install()'
+            $results = Invoke-ModelScan $env
+            $results.Outcome | Should -Be @('Clean', 'Clean')
+            ($results | Get-ModelFinding).RuleId | Should -Be @('MA6320', 'MA6320')
+            ($results | Get-ModelFinding)[1].Evidence | Should -Be $line
+            $beside = Join-Path $TestDrive 'models-with-pth'
+            New-Item -ItemType Directory -Force $beside | Out-Null
+            Set-Content -Path (Join-Path $beside 'distutils-precedence.pth') -Value $line
+            (Invoke-ModelScan $beside | Get-ModelFinding).RuleId | Should -Be 'MA6005'
+        }
+
+        It 'reports a missing policy file clearly' {
+            { Invoke-ModelScan $benign -Policy (Join-Path $TestDrive 'no-policy.psd1') } |
+                Should -Throw -ErrorId 'ModelPolicyNotFound,ModelAudit.Commands.InvokeModelScanCommand' -ExpectedMessage '*Cannot find the policy file*no-policy.psd1*'
+        }
+    }
+
+    Context 'objects that export cleanly' {
+        It 'writes the path once and readable lists with Export-Csv' {
+            $csv = Invoke-ModelScan $malicious | ConvertTo-Csv | ConvertFrom-Csv
+            $names = $csv[0].PSObject.Properties.Name
+            $names | Should -Not -Contain 'PSPath'
+            $names | Should -Not -Contain 'FullName'
+            $csv[0].Findings | Should -Be 'MA1001'
+            $csv[0].Errors | Should -Be ''
+            $rule = Get-ModelScanRule | Where-Object { $_.Cve.Count -gt 1 } | Select-Object -First 1
+            ($rule | ConvertTo-Csv | ConvertFrom-Csv).Cve | Should -Be ($rule.Cve -join '; ')
+        }
+
+        It 'still binds results to -LiteralPath through the hidden PSPath alias' {
+            (Invoke-ModelScan $benign | Invoke-ModelScan).Outcome | Should -Be 'Clean'
+        }
+
+        It 'writes names for enums and arrays for lists with the documented ConvertTo-Json recipe' {
+            $json = Invoke-ModelScan $malicious | ConvertTo-Json -Depth 5 -EnumsAsStrings | ConvertFrom-Json
+            $json.Outcome | Should -Be 'Issues'
+            $json.Findings[0].Severity | Should -Be 'Critical'
+            , $json.Findings[0].Cve | Should -BeOfType [array]
+        }
+
+        It 'sorts outcomes by severity' {
+            $dir = Join-Path $TestDrive 'mixed'
+            New-Item -ItemType Directory -Force $dir | Out-Null
+            Copy-Item $benign (Join-Path $dir 'a.pt'); Copy-Item $malicious (Join-Path $dir 'b.pkl')
+            Copy-Item $benign (Join-Path $dir 'c.pt')
+            # -MaxFileSize 100 leaves the 1 KB checkpoints Inconclusive and scans the 61-byte pickle.
+            $sorted = Invoke-ModelScan $dir -MaxFileSize 100 | Sort-Object Outcome -Descending
+            $sorted.Outcome | Should -Be @('Issues', 'Inconclusive', 'Inconclusive')
+        }
+    }
+}
+
+Describe 'Cancelling a scan of a large file' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        # 20 GiB of holes: no disk is used, but hashing it whole takes far longer than the test allows.
+        $big = Join-Path $TestDrive 'huge.bin'
+        $stream = [IO.File]::Create($big); $stream.SetLength(20GB); $stream.Dispose()
+    }
+
+    It 'stops within a second of Ctrl+C while hashing' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$big'")
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $handle.IsCompleted | Should -BeFalse -Because 'the hash must still be running for the test to mean anything'
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 1
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         } finally { $ps.Dispose() }
     }

@@ -52,6 +52,15 @@ internal static class ExtensionCheck
         ModelFormat shown = held[0].Format;
         if (extension.Equals(".pth", StringComparison.OrdinalIgnoreCase) && HasImportLine(head))
         {
+            // Scanning a Python environment finds these in every site-packages: shown as Info with the line itself.
+            // Only when the whole file is in the head: an import line past it would go unseen.
+            if (context.Depth == 0 && head.Length < FormatDetector.HeadSize && KnownPathConfiguration.Match(context.Path, System.Text.Encoding.UTF8.GetString(head)) is { } lines)
+            {
+                context.Report(RuleIds.KnownSitePathConfiguration,
+                    $"'{name}' is a standard site-packages .pth file; its import line runs at every start-up: {lines[0]}", 0, lines[0]);
+                return;
+            }
+
             context.Report(RuleIds.SitePathConfiguration,
                 $"'{name}' is a text .pth file with import lines: Python runs them at start-up if the file lands in site-packages.", 0, ".pth import");
             return;
@@ -64,7 +73,7 @@ internal static class ExtensionCheck
     {
         foreach (string line in System.Text.Encoding.UTF8.GetString(head).Split('\n'))
         {
-            if (line.TrimStart().StartsWith("import ", StringComparison.Ordinal) || line.TrimStart().StartsWith("import\t", StringComparison.Ordinal))
+            if (KnownPathConfiguration.IsImportLine(line.TrimStart()))
             {
                 return true;
             }

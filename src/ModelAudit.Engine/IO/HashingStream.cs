@@ -5,17 +5,20 @@ namespace ModelAudit.Engine.IO;
 /// <summary>
 /// Computes SHA-256 of a seekable stream in the same pass the scanners read it. Bytes are hashed in file order;
 /// when a scanner seeks past bytes not yet hashed, they are read once to catch up, so the hash costs one
-/// sequential read of the file however the scanner moves through it.
+/// sequential read of the file however the scanner moves through it. Catching up observes the scan's cancellation
+/// token between 1 MiB blocks: a scanner that seeks past 20 GB of tensors must not make Ctrl+C wait for their hash.
 /// </summary>
 internal sealed class HashingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly byte[] _catchUp = new byte[1 << 20];
+    private readonly CancellationToken _cancellationToken;
     private long _hashed;
 
-    public HashingStream(Stream inner)
+    public HashingStream(Stream inner, CancellationToken cancellationToken)
     {
+        _cancellationToken = cancellationToken;
         if (!inner.CanSeek)
         {
             throw new ArgumentException("HashingStream needs a seekable stream.", nameof(inner));
@@ -57,21 +60,21 @@ internal sealed class HashingStream : ReadOnlyStream
     public override long Seek(long offset, SeekOrigin origin) => _inner.Seek(offset, origin);
 
     /// <summary>Hashes whatever the scanners did not read and returns the lower-case hex digest.</summary>
-    public string Finish(CancellationToken cancellationToken)
+    public string Finish()
     {
         long saved = _inner.Position;
-        CatchUpTo(_inner.Length, cancellationToken);
+        CatchUpTo(_inner.Length);
         _inner.Position = saved;
         return Convert.ToHexString(_sha.GetHashAndReset()).ToLowerInvariant();
     }
 
-    private void CatchUpTo(long target, CancellationToken cancellationToken = default)
+    private void CatchUpTo(long target)
     {
         long saved = _inner.Position;
         _inner.Position = _hashed;
         while (_hashed < target)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            _cancellationToken.ThrowIfCancellationRequested();
             int want = (int)Math.Min(_catchUp.Length, target - _hashed);
             int read = _inner.Read(_catchUp, 0, want);
             if (read == 0)

@@ -19,7 +19,7 @@ public static class ExitCode
             return Findings;
         }
 
-        if (hadErrors || results.Count == 0 || results.Any(r => r.Outcome is ScanOutcome.Error or ScanOutcome.Inconclusive))
+        if (hadErrors || results.Count == 0 || results.Any(r => r.Outcome is ScanOutcome.Error or ScanOutcome.Inconclusive || !r.CoverageComplete))
         {
             return Incomplete;
         }

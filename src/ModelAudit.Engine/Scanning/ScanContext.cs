@@ -57,7 +57,7 @@ internal sealed class ScanContext
         string? scanner = null) =>
         File.Add(Frame, ruleId, message, offset, evidence, cve, scanner, explainsOutcome: false);
 
-    /// <summary>Reports a 9xxx finding and marks coverage Inconclusive. Kept whatever -MinimumSeverity says: it is
+    /// <summary>Reports a coverage gap (a 9xxx finding, or weights that were never scanned) and marks coverage Inconclusive. Kept whatever -MinimumSeverity says: it is
     /// the reason the outcome is not Clean.</summary>
     public void ReportInconclusive(string ruleId, string message, long? offset = null, string? evidence = null)
     {

@@ -47,13 +47,13 @@ public sealed class ScanEngine
         if (item.NotRegularReason is { } notRegular)
         {
             errors.Add($"not a regular file ({notRegular}); not opened");
-            return Finish(file, null, size, stopwatch, errors);
+            return Finish(file, item, null, size, stopwatch, errors);
         }
 
         if (Options.MaxFileSize is { } max && item.Length > max)
         {
             context.ReportInconclusive(RuleIds.FileTooLarge, $"File is {item.Length:N0} bytes, over the {max:N0}-byte limit; not scanned.");
-            return Finish(file, null, size, stopwatch, errors);
+            return Finish(file, item, null, size, stopwatch, errors);
         }
 
         Stream raw;
@@ -64,12 +64,12 @@ public sealed class ScanEngine
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             errors.Add(ex.Message);
-            return Finish(file, null, size, stopwatch, errors);
+            return Finish(file, item, null, size, stopwatch, errors);
         }
 
         using (raw)
         {
-            HashingStream? hashing = !Options.SkipHash && raw.CanSeek ? new HashingStream(raw) : null;
+            HashingStream? hashing = !Options.SkipHash && raw.CanSeek ? new HashingStream(raw, timeout.Token) : null;
             Stream stream = hashing ?? raw;
             try
             {
@@ -79,7 +79,7 @@ public sealed class ScanEngine
                 }
 
                 Dispatch(context, stream, System.IO.Path.GetFileName(item.Path), raw.CanSeek ? raw.Length : item.Length);
-                sha256 = hashing?.Finish(timeout.Token);
+                sha256 = hashing?.Finish();
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -92,11 +92,11 @@ public sealed class ScanEngine
             }
         }
 
-        return Finish(file, sha256, size, stopwatch, errors);
+        return Finish(file, item, sha256, size, stopwatch, errors);
     }
 
     // The outcome is a fact about the file, computed from every finding; -MinimumSeverity only filters what is emitted.
-    private ModelScanResult Finish(FileScan file, string? sha256, long size, Stopwatch stopwatch, List<string> errors)
+    private ModelScanResult Finish(FileScan file, ScanItem item, string? sha256, long size, Stopwatch stopwatch, List<string> errors)
     {
         ScanOutcome outcome =
             file.Findings.Any(f => f.Severity >= Severity.Warning) ? ScanOutcome.Issues
@@ -104,7 +104,7 @@ public sealed class ScanEngine
             : file.IsInconclusive ? ScanOutcome.Inconclusive
             : ScanOutcome.Clean;
         ModelFinding[] shown = file.Findings.Where(f => f.Severity >= Options.MinimumSeverity || file.ExplainsOutcome(f)).ToArray();
-        return new ModelScanResult(file.Path, file.Format.Name, size, sha256, outcome, shown, stopwatch.Elapsed, errors);
+        return new ModelScanResult(file.Path, file.Format.Name, size, sha256, outcome, shown, stopwatch.Elapsed, errors, item.Info.LinkTarget, !file.IsInconclusive);
     }
 
     /// <summary>

@@ -5,7 +5,8 @@ namespace ModelAudit.Engine.Sources;
 
 /// <summary>
 /// Turns file and folder paths into scan items. Folders are walked in ordinal name order (deterministic on every
-/// OS); symbolic links are followed only while they stay inside the scanned root, and loops are reported, not walked.
+/// OS). File links are scanned wherever they point (the item keeps the link's path and records the target); folder
+/// links are walked only while they stay inside the scanned root, and loops are reported, not walked.
 /// </summary>
 public sealed class LocalFileSource : IScanSource
 {
@@ -17,19 +18,31 @@ public sealed class LocalFileSource : IScanSource
     /// <inheritdoc />
     public IEnumerable<ScanItem> Enumerate(ScanOptions options, Action<SourceEvent> report) => Enumerate(_path, options, report);
 
-    /// <summary>The items under <paramref name="path"/>: the file itself, or the folder's files in name order.</summary>
-    public static IEnumerable<ScanItem> Enumerate(string path, ScanOptions options, Action<SourceEvent> report)
+    /// <summary>The items under <paramref name="path"/>: the file itself, or the folder's files in name order.
+    /// <paramref name="nameFilter"/> narrows the names further, on top of Include/Exclude: it is the wildcard leaf
+    /// of <c>Invoke-ModelScan *.pkl -Recurse</c>, matched in every folder as <c>Get-ChildItem</c> does.</summary>
+    public static IEnumerable<ScanItem> Enumerate(string path, ScanOptions options, Action<SourceEvent> report, Func<string, bool>? nameFilter = null)
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(full))
         {
-            return Matches(Path.GetFileName(full), options) ? new[] { ItemFor(full) } : Array.Empty<ScanItem>();
+            // A file named directly is scanned even when it is a link; its final target is recorded.
+            var file = new FileInfo(full);
+            string? target = file.LinkTarget is null ? null : LinkTarget(file, report);
+            if (file.LinkTarget is not null && (target is null || !File.Exists(target)))
+            {
+                // File.Exists is true for a dangling link on Unix; there is nothing to open.
+                report(new SourceEvent(full, SourceEventKind.DanglingLink, $"links to '{target ?? file.LinkTarget}', which does not exist"));
+                return Array.Empty<ScanItem>();
+            }
+
+            return Matches(Path.GetFileName(full), options, nameFilter) ? new[] { ItemFor(full, target) } : Array.Empty<ScanItem>();
         }
 
-        return Walk(full, options, report);
+        return Walk(full, options, report, nameFilter);
     }
 
-    private static IEnumerable<ScanItem> Walk(string root, ScanOptions options, Action<SourceEvent> report)
+    private static IEnumerable<ScanItem> Walk(string root, ScanOptions options, Action<SourceEvent> report, Func<string, bool>? nameFilter)
     {
         string realRoot = RealPath(root);
         var visited = new HashSet<string>(PathComparer) { realRoot };
@@ -51,25 +64,29 @@ public sealed class LocalFileSource : IScanSource
 
             Array.Sort(children, (a, b) => string.CompareOrdinal(a.Name, b.Name));
             var subdirectories = new List<string>();
+            int notWalked = 0;
             foreach (FileSystemInfo child in children)
             {
+                bool isLink = child.LinkTarget is not null;
                 string? target = LinkTarget(child, report);
-                if (child.LinkTarget is not null && target is null)
+                if (isLink && target is null)
                 {
                     continue;
                 }
 
                 string real = target ?? child.FullName;
-                if (child.LinkTarget is not null && !IsInside(real, realRoot))
-                {
-                    report(new SourceEvent(child.FullName, SourceEventKind.LinkOutsideRoot, $"links to '{real}', outside '{root}'; not followed"));
-                    continue;
-                }
-
                 if (Directory.Exists(real))
                 {
                     if (!options.Recurse)
                     {
+                        notWalked++;
+                        continue;
+                    }
+
+                    // A folder link may lead anywhere (/, a network share): only links that stay inside the root are walked.
+                    if (isLink && !IsInside(real, realRoot))
+                    {
+                        report(new SourceEvent(child.FullName, SourceEventKind.LinkOutsideRoot, $"links to folder '{real}', outside '{root}'; not followed"));
                         continue;
                     }
 
@@ -81,10 +98,26 @@ public sealed class LocalFileSource : IScanSource
 
                     subdirectories.Add(child.FullName);
                 }
-                else if (File.Exists(real) && Matches(child.Name, options))
+                else if (!Matches(child.Name, options, nameFilter))
                 {
+                    // Filtered before anything else is said about the file, so -Include *.pkl stays quiet about the rest.
+                    report(new SourceEvent(child.FullName, SourceEventKind.Filtered, "left out by -Include/-Exclude"));
+                }
+                else if (File.Exists(real))
+                {
+                    // A file link is scanned wherever it points (a Hugging Face snapshot links every file into
+                    // ../../blobs/): it is what a loader given this path would read. The result keeps the link's path.
                     yield return ItemFor(child.FullName, target);
                 }
+                else if (isLink)
+                {
+                    report(new SourceEvent(child.FullName, SourceEventKind.DanglingLink, $"links to '{real}', which does not exist"));
+                }
+            }
+
+            if (notWalked > 0)
+            {
+                report(new SourceEvent(directory, SourceEventKind.SubfoldersNotWalked, $"{notWalked} sub-folder(s) not searched (use -Recurse)"));
             }
 
             // Push in reverse so folders are walked in name order.
@@ -99,13 +132,18 @@ public sealed class LocalFileSource : IScanSource
     public static ScanItem ItemFor(string fullPath, string? linkTarget = null)
     {
         var info = new SourceItemInfo { LinkTarget = linkTarget, NotRegular = FileKind.NotRegular(fullPath) };
-        long? length = info.NotRegular is null ? new FileInfo(fullPath).Length : null;
+        long? length = info.NotRegular is null ? new FileInfo(linkTarget ?? fullPath).Length : null;
         return new ScanItem(fullPath, length, () => new FileStream(
             fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan), info);
     }
 
-    private static bool Matches(string name, ScanOptions options)
+    private static bool Matches(string name, ScanOptions options, Func<string, bool>? nameFilter)
     {
+        if (nameFilter is not null && !nameFilter(name))
+        {
+            return false;
+        }
+
         bool included = options.Include.Count == 0 || options.Include.Any(p => FileSystemName.MatchesSimpleExpression(p, name, ignoreCase: true));
         return included && !options.Exclude.Any(p => FileSystemName.MatchesSimpleExpression(p, name, ignoreCase: true));
     }

@@ -24,6 +24,7 @@ public sealed class GetModelFindingCommand : ModelScanCommandBase
     /// <summary>Only findings whose rule id matches one of these (wildcards allowed, e.g. MA1*).</summary>
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(RuleIdCompleter))]
     public string[] RuleId { get; set; } = Array.Empty<string>();
 
     /// <summary>Only findings in these categories.</summary>

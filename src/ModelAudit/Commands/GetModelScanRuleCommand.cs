@@ -15,6 +15,7 @@ public sealed class GetModelScanRuleCommand : PSCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("RuleId")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(RuleIdCompleter))]
     public string[] Id { get; set; } = Array.Empty<string>();
 
     /// <summary>Only rules of these default severities.</summary>

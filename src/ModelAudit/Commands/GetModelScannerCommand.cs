@@ -14,6 +14,7 @@ public sealed class GetModelScannerCommand : PSCmdlet
     /// <summary>Format names to list (wildcards allowed). All when omitted.</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(FormatCompleter))]
     public string[] Format { get; set; } = Array.Empty<string>();
 
     /// <summary>Only formats whose content is scanned (leave out the recognised-only ones).</summary>

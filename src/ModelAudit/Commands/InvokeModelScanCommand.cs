@@ -17,12 +17,18 @@ public sealed class InvokeModelScanCommand : ModelScanCommandBase
     [Parameter]
     public Severity MinimumSeverity { get; set; } = Severity.Info;
 
-    /// <summary>Sets the process exit code when done: 0 clean, 1 Warning or Critical findings, 2 errors, inconclusive or nothing scanned.</summary>
+    /// <summary>
+    /// Sets the process exit code when done: 0 clean, 1 Warning or Critical findings, 2 errors, inconclusive or
+    /// nothing scanned. The code is sticky for the session: a later call can raise it, never lower it.
+    /// </summary>
     [Parameter]
     public SwitchParameter EnableExit { get; set; }
 
     /// <inheritdoc />
     protected override Severity FindingThreshold => MinimumSeverity;
+
+    /// <inheritdoc />
+    protected override bool DeferErrors => EnableExit;
 
     /// <inheritdoc />
     protected override void HandleResult(ModelScanResult result, int input)
@@ -40,9 +46,24 @@ public sealed class InvokeModelScanCommand : ModelScanCommandBase
     {
         if (EnableExit)
         {
-            int code = ScanRunner.ExitCodeFor(_results, HadErrors);
-            SessionState.PSVariable.Set("global:LASTEXITCODE", code);
-            Host.SetShouldExit(code);
+            SetExit(ScanRunner.ExitCodeFor(_results, HadErrors));
         }
+    }
+
+    /// <inheritdoc />
+    protected override void Stopped()
+    {
+        // Stopped early (Ctrl+C, Select-Object -First, a terminating error): what was not scanned is not clean.
+        if (EnableExit)
+        {
+            SetExit(ScanRunner.ExitCodeFor(_results, hadErrors: true));
+        }
+    }
+
+    private void SetExit(int code)
+    {
+        int sticky = SessionExitCode.Raise(code);
+        SessionState.PSVariable.Set("global:LASTEXITCODE", sticky);
+        Host.SetShouldExit(sticky);
     }
 }

@@ -20,8 +20,11 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     private const int ProgressId = 0x4D41;
     private readonly CancellationTokenSource _cancel = new();
     private readonly List<string> _inputs = new();
+    private readonly List<ErrorRecord> _deferredErrors = new();
     private ScanRunner? _runner;
     private bool _disposed;
+    private bool _completed;
+    private bool _pathsGiven;
 
     /// <summary>Files or folders to scan. Wildcards are expanded.</summary>
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -35,40 +38,49 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Scan the files in sub-folders of folder targets too.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     public SwitchParameter Recurse { get; set; }
 
     /// <summary>Only files whose names match one of these wildcard patterns.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [SupportsWildcards]
     public string[] Include { get; set; } = Array.Empty<string>();
 
     /// <summary>Leave out files whose names match one of these wildcard patterns.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [SupportsWildcards]
     public string[] Exclude { get; set; } = Array.Empty<string>();
 
-    /// <summary>Files larger than this many bytes are not scanned (reported Inconclusive).</summary>
-    [Parameter]
+    /// <summary>Files larger than this many bytes are not scanned (reported Inconclusive). Default: no limit, every
+    /// file is scanned and hashed whole.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateRange(1, long.MaxValue)]
     public long MaxFileSize { get; set; }
 
-    /// <summary>Per-file time budget in seconds; 0 for none. A file that runs out is reported Inconclusive.</summary>
-    [Parameter]
+    /// <summary>Per-file time budget in seconds; 0 (the default) for none. A file that runs out is reported Inconclusive.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateRange(0, 86400)]
     public int TimeoutSec { get; set; }
 
     /// <summary>Do not compute SHA-256, so formats skipped by seek read only the bytes they need.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     public SwitchParameter SkipHash { get; set; }
 
     /// <summary>How many files to scan at once.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = Math.Min(Environment.ProcessorCount, 8);
 
     /// <summary>A policy file (.psd1): DeniedGlobals, AllowedGlobals, SeverityOverrides and Limits. See about_ModelAudit.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateNotNullOrEmpty]
     public string? Policy { get; set; }
 
@@ -77,6 +89,20 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
 
     /// <summary>True when any per-item error was written.</summary>
     protected bool HadErrors { get; private set; }
+
+    /// <summary>
+    /// True to hold per-item errors until every path is scanned and <see cref="Complete"/> has run. -EnableExit sets
+    /// it: under <c>$ErrorActionPreference = 'Stop'</c> the first error would otherwise end the command before the
+    /// other paths are scanned and before the exit code is set.
+    /// </summary>
+    protected virtual bool DeferErrors => false;
+
+    /// <summary>True when the walk skipped something that might matter (a folder link outside the root, a dangling
+    /// link, a loop): a gate must not pass over what it did not see.</summary>
+    protected bool SkippedSomething { get; private set; }
+
+    /// <summary>True for a cmdlet whose answer ignores unwalked sub-folders silently (Test-ModelFile): they get a warning, not a verbose line.</summary>
+    protected virtual bool WarnAboutUnwalkedSubfolders => false;
 
     /// <summary>The cancellation token that Ctrl+C (StopProcessing) trips.</summary>
     protected CancellationToken StopToken => _cancel.Token;
@@ -93,11 +119,18 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         {
             if (path is not null)
             {
+                if (!File.Exists(path))
+                {
+                    ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException($"Cannot find the policy file '{path}'."),
+                        "ModelPolicyNotFound", ErrorCategory.ObjectNotFound, path));
+                }
+
                 policy = PolicyFile.Read(path, ScanRunner.LimitNames, ScanRunner.RuleIds);
             }
 
             _runner = new ScanRunner(new ScanSettings(Recurse, Include, Exclude,
                 MyInvocation.BoundParameters.ContainsKey(nameof(MaxFileSize)) ? MaxFileSize : null, TimeoutSec, SkipHash, FindingThreshold, policy));
+            WriteVerbose($"Limits: {_runner.Describe()}.");
         }
         catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
         {
@@ -115,23 +148,48 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         }
 
         bool literal = ParameterSetName == LiteralPathSet;
+        _pathsGiven = true;
         foreach (string raw in literal ? LiteralPath : Path)
         {
-            foreach (string file in Resolve(raw, literal))
+            foreach (var (file, nameFilter) in Targets(raw, literal))
             {
                 int input = _inputs.Count;
                 _inputs.Add(file);
-                _runner.Add(file, input, (path, message, isError) =>
+                int unwalked = 0;
+                int added = _runner.Add(file, input, nameFilter, (path, message, level) =>
                 {
-                    if (isError)
+                    switch (level)
                     {
-                        WriteItemError(new IOException($"Cannot read '{path}': {message}"), "ModelPathUnreadable", ErrorCategory.ReadError, path);
-                    }
-                    else
-                    {
-                        WriteWarning($"Skipped '{path}': {message}.");
+                        case NoticeLevel.Error:
+                            WriteItemError(new IOException($"Cannot read '{path}': {message}"), "ModelPathUnreadable", ErrorCategory.ReadError, path);
+                            break;
+                        case NoticeLevel.Warning:
+                            SkippedSomething = true;
+                            WriteWarning($"Skipped '{path}': {message}.");
+                            break;
+                        default:
+                            if (message.Contains("-Recurse", StringComparison.Ordinal))
+                            {
+                                unwalked++;
+                                if (WarnAboutUnwalkedSubfolders)
+                                {
+                                    WriteWarning($"'{path}': {message}; they are not part of the answer.");
+                                    break;
+                                }
+                            }
+
+                            WriteVerbose($"Skipped '{path}': {message}.");
+                            break;
                     }
                 });
+
+                if (added == 0 && Directory.Exists(file))
+                {
+                    // A folder that yields nothing must not look like a clean scan.
+                    WriteWarning(unwalked > 0
+                        ? $"Nothing to scan in '{file}': it holds only sub-folders; add -Recurse to scan them."
+                        : $"Nothing to scan in '{file}'{(Include.Length + Exclude.Length > 0 || nameFilter is not null ? " that matches the filters" : string.Empty)}.");
+                }
             }
         }
     }
@@ -141,33 +199,21 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     {
         if (_runner is null || _runner.Count == 0)
         {
-            Complete();
+            if (_runner is not null && _pathsGiven && !HadErrors)
+            {
+                WriteWarning("No file was scanned.");
+            }
+
+            Finish();
             return;
         }
 
-        var record = new ProgressRecord(ProgressId, "Scanning model files", "Starting");
         try
         {
-            foreach (var (result, input, notRegular) in _runner.Run(ThrottleLimit, (i, n, path) =>
+            foreach (var (result, input, notRegular) in _runner.Run(ThrottleLimit, WriteScanProgress, _cancel.Token))
             {
-                record.StatusDescription = $"{i + 1} of {n}";
-                record.CurrentOperation = path;
-                record.PercentComplete = (int)(100.0 * i / Math.Max(1, n));
-                WriteProgress(record);
-            }, _cancel.Token))
-            {
-                if (notRegular is not null)
-                {
-                    // A FIFO would block the scan for good and /dev/zero never ends: reported, never opened.
-                    WriteItemError(new IOException($"'{result.Path}' is {notRegular}, not a regular file; it was not opened."),
-                        "ModelFileNotRegular", ErrorCategory.InvalidType, result.Path);
-                }
-                else if (result.Outcome == ScanOutcome.Error)
-                {
-                    WriteItemError(new IOException($"Cannot read '{result.Path}': {string.Join("; ", result.Errors)}"),
-                        "ModelFileUnreadable", ErrorCategory.ReadError, result.Path);
-                }
-
+                WriteResultErrors(result, notRegular);
+                WriteVerbose(Describe(result));
                 HandleResult(result, input);
             }
         }
@@ -177,12 +223,64 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         }
         finally
         {
-            record.RecordType = ProgressRecordType.Completed;
-            WriteProgress(record);
+            var done = new ProgressRecord(ProgressId, "Scanning model files", "Done") { RecordType = ProgressRecordType.Completed };
+            WriteProgress(done);
         }
 
-        Complete();
+        Finish();
     }
+
+    /// <summary>Runs <see cref="Complete"/> once, then writes any errors held back by <see cref="DeferErrors"/>.</summary>
+    private void Finish()
+    {
+        _completed = true;
+        Complete();
+        foreach (ErrorRecord error in _deferredErrors)
+        {
+            WriteError(error);
+        }
+
+        _deferredErrors.Clear();
+    }
+
+    /// <summary>Writes a fresh progress record each time: a host that keeps the records (a hosted runspace's
+    /// Progress collection) must not see one object change under it.</summary>
+    private void WriteScanProgress(int index, int count, string path) =>
+        WriteProgress(new ProgressRecord(ProgressId, "Scanning model files", $"{index + 1} of {count}")
+        {
+            CurrentOperation = path,
+            PercentComplete = (int)(100.0 * index / Math.Max(1, count)),
+        });
+
+    /// <summary>The errors <c>Invoke-ModelScan</c> writes for a file it could not open or read.</summary>
+    protected void WriteResultErrors(ModelScanResult result, string? notRegular)
+    {
+        if (notRegular is not null)
+        {
+            // A FIFO would block the scan for good and /dev/zero never ends: reported, never opened.
+            WriteItemError(new IOException($"'{result.Path}' is {notRegular}, not a regular file; it was not opened."),
+                "ModelFileNotRegular", ErrorCategory.InvalidType, result.Path);
+        }
+        else if (result.Outcome == ScanOutcome.Error)
+        {
+            WriteItemError(new IOException($"Cannot read '{result.Path}': {string.Join("; ", result.Errors)}"),
+                "ModelFileUnreadable", ErrorCategory.ReadError, result.Path);
+        }
+    }
+
+    private static string Describe(ModelScanResult result)
+    {
+        string link = result.LinkTarget is null ? string.Empty : $" (link to '{result.LinkTarget}')";
+        string line = FormattableString.Invariant(
+            $"'{result.Path}'{link}: {result.Outcome}, {result.Format}, {result.Size:N0} bytes in {result.Duration.TotalSeconds:0.000} s");
+        // MA9xxx findings say why coverage is incomplete: a limit hit, a part unparsed, a format not scanned.
+        string[] health = result.Findings.Where(f => f.RuleId.StartsWith("MA9", StringComparison.Ordinal)).Select(f => $"{f.RuleId} {f.Message}").ToArray();
+        return health.Length == 0 ? line + "." : line + "; " + string.Join("; ", health);
+    }
+
+    /// <summary>True once <see cref="Complete"/> has run; false in <see cref="Dispose"/> when the pipeline was stopped
+    /// early (Ctrl+C, <c>Select-Object -First</c>, a terminating error).</summary>
+    protected bool Completed => _completed;
 
     /// <summary>Called on the pipeline thread for each file, in input order.</summary>
     protected abstract void HandleResult(ModelScanResult result, int input);
@@ -192,14 +290,36 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     {
     }
 
-    /// <summary>Runs a trace over the collected files (Get-ModelPickleTrace).</summary>
-    protected IEnumerable<PickleTraceEntry> TraceCollected() => _runner?.Trace(_cancel.Token) ?? Enumerable.Empty<PickleTraceEntry>();
+    /// <summary>Runs a trace over the collected files (Get-ModelPickleTrace), writing the same errors as a scan.</summary>
+    protected IEnumerable<PickleTraceEntry> TraceCollected()
+    {
+        if (_runner is null)
+        {
+            yield break;
+        }
+
+        foreach (var (entries, result, notRegular) in _runner.Trace(_cancel.Token))
+        {
+            WriteResultErrors(result, notRegular);
+            foreach (PickleTraceEntry entry in entries)
+            {
+                yield return entry;
+            }
+        }
+    }
 
     /// <summary>Writes a non-terminating error with the path as its target.</summary>
     protected void WriteItemError(Exception exception, string errorId, ErrorCategory category, object target)
     {
         HadErrors = true;
-        WriteError(new ErrorRecord(exception, errorId, category, target));
+        var record = new ErrorRecord(exception, errorId, category, target);
+        if (DeferErrors && !_completed)
+        {
+            _deferredErrors.Add(record);
+            return;
+        }
+
+        WriteError(record);
     }
 
     /// <inheritdoc />
@@ -211,10 +331,61 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         if (!_disposed)
         {
             _disposed = true;
+            if (!_completed)
+            {
+                Stopped();
+            }
+
             _cancel.Dispose();
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Called from <see cref="Dispose"/> when the command ended before <see cref="Complete"/> ran.</summary>
+    protected virtual void Stopped()
+    {
+    }
+
+    /// <summary>
+    /// What to walk for one -Path/-LiteralPath value. A wildcard leaf under -Recurse follows Get-ChildItem: the
+    /// parent is resolved and the leaf filters names in every folder below it, so <c>*.pkl -Recurse</c> finds
+    /// sub-folders' pickles too.
+    /// </summary>
+    private IEnumerable<(string Path, Func<string, bool>? NameFilter)> Targets(string raw, bool literal)
+    {
+        if (!literal && Recurse)
+        {
+            string leaf = SessionState.Path.ParseChildName(raw);
+            if (WildcardPattern.ContainsWildcardCharacters(leaf))
+            {
+                string parent = SessionState.Path.ParseParent(raw, null);
+                string parentPath = parent.Length == 0 ? "." : parent;
+                var pattern = new WildcardPattern(leaf, WildcardOptions.IgnoreCase);
+                return Resolve(parentPath, literal: false).Where(Directory.Exists).Select(p => (p, (Func<string, bool>?)pattern.IsMatch)).ToArray();
+            }
+        }
+
+        return Resolve(raw, literal).Select(p => (p, (Func<string, bool>?)null)).ToArray();
+    }
+
+    // File.Exists is true for a dangling link on Unix (the link itself exists): a link counts only when its target does.
+    private static bool Exists(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return true;
+        }
+
+        var file = new FileInfo(path);
+        try
+        {
+            return file.Exists && (file.LinkTarget is null || file.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true });
+        }
+        catch (IOException)
+        {
+            return false; // a link loop
+        }
     }
 
     private IEnumerable<string> Resolve(string raw, bool literal)
@@ -256,7 +427,7 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         var existing = new List<string>();
         foreach (string path in resolved)
         {
-            if (File.Exists(path) || Directory.Exists(path))
+            if (Exists(path))
             {
                 existing.Add(path);
             }

@@ -32,7 +32,8 @@ internal sealed class GitLfsPointerScanner : IFormatScanner
             }
         }
 
-        context.Report(RuleIds.GitLfsPointer,
+        // The weights were never scanned: a coverage gap, kept and counted at any -MinimumSeverity.
+        context.ReportInconclusive(RuleIds.GitLfsPointer,
             $"'{input.Name}' is a Git LFS pointer ({oid ?? "no oid"}, {size ?? "unknown"} bytes), not the model itself; the real object was not scanned.",
             0, oid ?? "git-lfs pointer");
     }
