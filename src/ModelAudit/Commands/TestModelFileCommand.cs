@@ -23,7 +23,7 @@ public sealed class TestModelFileCommand : ModelScanCommandBase
     protected override void HandleResult(ModelScanResult result, int input)
     {
         bool clean = result.Outcome is not (ScanOutcome.Error or ScanOutcome.Inconclusive)
-            && !result.Findings.Any(f => f.Severity >= MinimumSeverity);
+            && !result.Findings.Any(f => f.Severity >= MinimumSeverity && !f.IsSuppressed);
         _verdicts[input] = (_verdicts.TryGetValue(input, out bool soFar) ? soFar : true) && clean;
     }
 
