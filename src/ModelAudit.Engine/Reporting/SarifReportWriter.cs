@@ -183,7 +183,7 @@ public sealed class SarifReportWriter : IReportWriter
         foreach (ModelScanResult result in report.Results)
         {
             json.WriteStartObject();
-            WriteArtifactLocation(json, report, result.Path, null);
+            WriteArtifactLocation(json, report, result.Path, null, "location");
             json.WriteNumber("length", result.Size);
             if (result.Sha256 is { } sha256)
             {
@@ -278,12 +278,12 @@ public sealed class SarifReportWriter : IReportWriter
         json.WriteEndObject();
     }
 
-    /// <summary>Writes <c>artifactLocation</c> (relative with <c>uriBaseId</c> when under the base) and returns the URI.</summary>
-    private static string WriteArtifactLocation(Utf8JsonWriter json, ScanReport report, string path, int? index)
+    /// <summary>Writes an artifact location (relative with <c>uriBaseId</c> when under the base) and returns the URI.</summary>
+    private static string WriteArtifactLocation(Utf8JsonWriter json, ScanReport report, string path, int? index, string name = "artifactLocation")
     {
         string? relative = ReportLocations.Relative(path, report.BasePath);
         string uri = relative ?? ReportLocations.Absolute(path);
-        json.WriteStartObject("artifactLocation");
+        json.WriteStartObject(name);
         json.WriteString("uri", uri);
         if (relative is not null)
         {
