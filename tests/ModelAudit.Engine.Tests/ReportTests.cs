@@ -136,6 +136,19 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void SarifSdkReadsTheReportBack()
+    {
+        IReadOnlyList<ModelScanResult> results = ScanFixtures();
+        var log = Newtonsoft.Json.JsonConvert.DeserializeObject<Microsoft.CodeAnalysis.Sarif.SarifLog>(Render("Sarif", results))!;
+        Microsoft.CodeAnalysis.Sarif.Run run = Assert.Single(log.Runs);
+        Assert.Equal(results.Sum(r => r.Findings.Count), run.Results.Count);
+        Assert.Equal(Microsoft.CodeAnalysis.Sarif.FailureLevel.Error, run.Results[0].Level);
+        Assert.Equal(results[2].Sha256, run.Artifacts[2].Hashes["sha-256"]);
+        Assert.Equal(ModelAuditCatalog.Rules.Count, run.Tool.Driver.Rules.Count);
+        Assert.Equal(1, run.Invocations[0].ExitCode);
+    }
+
+    [Fact]
     public void SarifSchemaRejectsAnUnknownLevel()
     {
         string text = Render("Sarif", ScanFixtures()).Replace("\"level\": \"error\"", "\"level\": \"fatal\"", StringComparison.Ordinal);

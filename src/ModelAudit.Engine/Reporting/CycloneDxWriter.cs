@@ -54,7 +54,7 @@ public sealed class CycloneDxWriter : IReportWriter
     }
 
     /// <summary>True when the SBOM lists a result of <paramref name="format"/> as a machine-learning model.</summary>
-    public static bool IsModelFormat(string format) => s_declared.Contains(format) && !s_notModels.Contains(format) || format is "PyTorchZip" or "TorchScript";
+    public static bool IsModelFormat(string format) => s_declared.Contains(format) && !s_notModels.Contains(format);
 
     // bom-refs must be unique in the document: the file's URI, with the input position added for a file listed twice.
     private static string[] ComponentRefs(ScanReport report)
@@ -328,27 +328,5 @@ public sealed class CycloneDxWriter : IReportWriter
         json.WriteString("name", Prefix + name);
         json.WriteString("value", value);
         json.WriteEndObject();
-    }
-
-    /// <summary>One level of the member tree; children in first-seen order, which is scan order.</summary>
-    private sealed class MemberNode
-    {
-        private readonly Dictionary<string, MemberNode> _index = new(StringComparer.Ordinal);
-
-        public List<KeyValuePair<string, MemberNode>> Children { get; } = new();
-
-        public List<ModelFinding> Findings { get; } = new();
-
-        public MemberNode Child(string name)
-        {
-            if (!_index.TryGetValue(name, out MemberNode? child))
-            {
-                child = new MemberNode();
-                _index[name] = child;
-                Children.Add(new(name, child));
-            }
-
-            return child;
-        }
     }
 }
