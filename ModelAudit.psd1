@@ -17,6 +17,9 @@
         'Get-ModelScanRule'
         'Get-ModelScanner'
         'Get-ModelPickleTrace'
+        'Export-ModelScanReport'
+        'ConvertTo-ModelScanReport'
+        'Export-ModelSbom'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

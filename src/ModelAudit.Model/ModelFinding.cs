@@ -85,6 +85,10 @@ public sealed class ModelFinding
     /// <summary>True when a policy or baseline suppresses the finding; it is still reported, marked as such.</summary>
     public bool IsSuppressed => Suppression is not null;
 
+    /// <summary>The same finding, suppressed for <paramref name="suppression"/>'s reason (kept in reports, marked).</summary>
+    public ModelFinding WithSuppression(ModelSuppression suppression) =>
+        new(RuleId, Severity, Category, Message, Path, Member, Offset, Evidence, Cve, Scanner, Remediation, HelpUri, Fingerprint, suppression);
+
     /// <summary>Path and member joined with <c>!</c>, as shown in tables.</summary>
     public string Location => Member is null ? Path : Path + "!" + Member;
 

@@ -61,19 +61,32 @@ public sealed class ModelScanResult
     /// <summary>Errors that stopped part or all of the scan (unreadable file, cancelled, timed out).</summary>
     public IReadOnlyList<string> Errors { get; }
 
-    /// <summary>Number of Critical findings.</summary>
+    /// <summary>Tensors the format declares (counted in full, even past the engine's kept-tensor cap).</summary>
+    public long TensorCount { get; init; }
+
+    /// <summary>Elements over the declared tensor shapes (the parameter count of a weights file); null when a shape
+    /// is too large to count or the tensors were not all kept.</summary>
+    public long? ParameterCount { get; init; }
+
+    /// <summary>The distinct tensor element types, as the format names them, in ordinal order.</summary>
+    public IReadOnlyList<string> TensorDTypes { get; init; } = Array.Empty<string>();
+
+    /// <summary>Number of Critical findings that are not suppressed.</summary>
     public int CriticalCount => Count(Severity.Critical);
 
-    /// <summary>Number of Warning findings.</summary>
+    /// <summary>Number of Warning findings that are not suppressed.</summary>
     public int WarningCount => Count(Severity.Warning);
 
-    /// <summary>Number of Info findings.</summary>
+    /// <summary>Number of Info findings that are not suppressed.</summary>
     public int InfoCount => Count(Severity.Info);
 
-    /// <summary>The highest severity found, or null when there are no findings.</summary>
-    public Severity? MaxSeverity => Findings.Count == 0 ? null : Findings.Max(f => f.Severity);
+    /// <summary>The highest severity of the findings that are not suppressed, or null when there are none.</summary>
+    public Severity? MaxSeverity => Findings.Any(f => !f.IsSuppressed) ? Findings.Where(f => !f.IsSuppressed).Max(f => f.Severity) : null;
 
-    private int Count(Severity severity) => Findings.Count(f => f.Severity == severity);
+    /// <summary>Number of findings a policy suppression or a baseline suppresses (they are still in <see cref="Findings"/>).</summary>
+    public int SuppressedCount => Findings.Count(f => f.IsSuppressed);
+
+    private int Count(Severity severity) => Findings.Count(f => f.Severity == severity && !f.IsSuppressed);
 
     /// <inheritdoc />
     public override string ToString() => $"{Outcome} {Format} {Path}";

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using System.Management.Automation.Language;
 
 namespace ModelAudit.Commands;
@@ -9,7 +10,8 @@ namespace ModelAudit.Commands;
 /// </summary>
 internal sealed class PolicyFile
 {
-    private static readonly string[] s_keys = { "DeniedGlobals", "AllowedGlobals", "SeverityOverrides", "Limits" };
+    private static readonly string[] s_keys = { "DeniedGlobals", "AllowedGlobals", "SeverityOverrides", "Limits", "Suppressions" };
+    private static readonly string[] s_suppressionKeys = { "RuleId", "Path", "Member", "Justification", "Expires" };
 
     public HashSet<string> DeniedGlobals { get; } = new(StringComparer.Ordinal);
 
@@ -18,6 +20,9 @@ internal sealed class PolicyFile
     public Dictionary<string, Severity> SeverityOverrides { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, long> Limits { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Suppressions in file order, expired ones included (the cmdlet warns about those and leaves them out).</summary>
+    public List<PolicySuppression> Suppressions { get; } = new();
 
     /// <summary>Parses <paramref name="path"/>; throws <see cref="FormatException"/> naming the key and line.</summary>
     public static PolicyFile Read(string path, IReadOnlyCollection<string> limitNames, IReadOnlyCollection<string> ruleIds)
@@ -66,6 +71,9 @@ internal sealed class PolicyFile
                     }
 
                     break;
+                case "suppressions":
+                    policy.Suppressions.AddRange(ReadSuppressions(value, where, path, line, ruleIds));
+                    break;
                 default:
                     foreach (DictionaryEntry entry in Table(value, where))
                     {
@@ -110,6 +118,69 @@ internal sealed class PolicyFile
 
             yield return name;
         }
+    }
+
+    // RuleId, Path and Justification are required: a suppression nobody can explain, or one without a scope, would
+    // silently hide every finding of a rule.
+    private static IEnumerable<PolicySuppression> ReadSuppressions(object? value, string where, string path, int line, IReadOnlyCollection<string> ruleIds)
+    {
+        IEnumerable entries = value is IDictionary one ? new[] { one } : value as IEnumerable ?? throw new FormatException($"{where} must be a list of @{{ RuleId = …; Path = …; Justification = … }} entries.");
+        int index = 0;
+        foreach (object? item in entries)
+        {
+            index++;
+            string at = $"{where} entry {index}";
+            IDictionary entry = Table(item, at);
+            foreach (object key in entry.Keys)
+            {
+                if (!s_suppressionKeys.Contains(key.ToString(), StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new FormatException($"{at}: '{key}' is not a suppression key (expected {string.Join(", ", s_suppressionKeys)}).");
+                }
+            }
+
+            string rule = Text(entry, "RuleId", at) ?? throw new FormatException($"{at} needs a RuleId.");
+            if (!ruleIds.Contains(rule))
+            {
+                throw new FormatException($"{at}: '{rule}' is not a known rule id.");
+            }
+
+            string pattern = Text(entry, "Path", at) ?? throw new FormatException($"{at} needs a Path pattern ('*' for every file).");
+            string justification = Text(entry, "Justification", at) is { Length: > 0 } reason && !string.IsNullOrWhiteSpace(reason)
+                ? reason : throw new FormatException($"{at} needs a Justification: suppressed findings are kept in reports with it.");
+            DateTimeOffset? expires = null;
+            if (Text(entry, "Expires", at) is { } date)
+            {
+                // A date alone (yyyy-MM-dd) is the UTC day the suppression stops applying.
+                if (!DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed))
+                {
+                    throw new FormatException($"{at}: Expires '{date}' is not a date (yyyy-MM-dd).");
+                }
+
+                expires = parsed;
+            }
+
+            yield return new PolicySuppression(rule, pattern, Text(entry, "Member", at), justification, expires, $"policy {path}:{line} #{index}");
+        }
+    }
+
+    private static string? Text(IDictionary entry, string key, string where)
+    {
+        foreach (DictionaryEntry pair in entry)
+        {
+            if (string.Equals(pair.Key.ToString(), key, StringComparison.OrdinalIgnoreCase))
+            {
+                return pair.Value switch
+                {
+                    null => null,
+                    string text => text,
+                    DateTime date => date.ToString("o", CultureInfo.InvariantCulture),
+                    _ => throw new FormatException($"{where}: {key} must be a string."),
+                };
+            }
+        }
+
+        return null;
     }
 
     private static IDictionary Table(object? value, string where) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using ModelAudit.Engine.Reporting;
 using ModelAudit.Engine.Scanning;
 using ModelAudit.Engine.Sources;
 
@@ -34,7 +35,21 @@ internal sealed class ScanRunner
                 }
             }
 
-            policy = new ScanPolicy { DeniedGlobals = file.DeniedGlobals, AllowedGlobals = file.AllowedGlobals, SeverityOverrides = file.SeverityOverrides };
+            policy = new ScanPolicy
+            {
+                DeniedGlobals = file.DeniedGlobals,
+                AllowedGlobals = file.AllowedGlobals,
+                SeverityOverrides = file.SeverityOverrides,
+                Suppressions = file.Suppressions.Where(s => !s.IsExpired(settings.Now))
+                    .Select(s => new SuppressionEntry(s.RuleId, s.Path, s.Member, s.Justification, s.Expires) { Source = s.Source })
+                    .ToArray(),
+            };
+        }
+
+        if (settings.BaselinePath is { } baselinePath)
+        {
+            using FileStream stream = File.OpenRead(baselinePath);
+            policy = policy with { Baseline = ReportBaseline.Read(stream, Path.GetFileName(baselinePath)) };
         }
 
         _engine = new ScanEngine(new ScanOptions

@@ -9,4 +9,6 @@ internal sealed record ScanSettings(
     int TimeoutSec,
     bool SkipHash,
     Severity MinimumSeverity,
-    PolicyFile? Policy);
+    PolicyFile? Policy,
+    DateTimeOffset Now = default,
+    string? BaselinePath = null);

@@ -5,7 +5,7 @@ BeforeAll {
 Describe 'ModelAudit module' {
     It 'exports exactly its cmdlets' {
         $module = Import-Module $ModulePath -Force -PassThru
-        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('Get-ModelFinding', 'Get-ModelPickleTrace', 'Get-ModelScanner', 'Get-ModelScanRule', 'Invoke-ModelScan', 'Test-ModelFile')
+        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('ConvertTo-ModelScanReport', 'Export-ModelSbom', 'Export-ModelScanReport', 'Get-ModelFinding', 'Get-ModelPickleTrace', 'Get-ModelScanner', 'Get-ModelScanRule', 'Invoke-ModelScan', 'Test-ModelFile')
         $module.ExportedFunctions.Count | Should -Be 0
         $module.Version | Should -Not -Be ([version]'0.0')
     }
@@ -42,8 +42,9 @@ Import-Module '$ModulePath'
         $child.Output | Should -Match 'versions=0\.48[^,]*,0\.50'
     }
 
-    It 'declares no ShouldProcess on its read-only cmdlets' {
+    It 'declares ShouldProcess on the cmdlets that write files, and only there' {
         Import-Module $ModulePath -Force
-        Get-Command -Module ModelAudit | ForEach-Object { $_.Parameters.ContainsKey('WhatIf') | Should -BeFalse -Because $_.Name }
+        $writers = 'Export-ModelSbom', 'Export-ModelScanReport'
+        Get-Command -Module ModelAudit | ForEach-Object { $_.Parameters.ContainsKey('WhatIf') | Should -Be ($_.Name -in $writers) -Because $_.Name }
     }
 }

@@ -14,7 +14,8 @@ public static class ExitCode
 
     public static int For(IReadOnlyCollection<ModelScanResult> results, bool hadErrors)
     {
-        if (results.Any(r => r.Findings.Any(f => f.Severity >= Severity.Warning)))
+        // Suppressed findings (policy, baseline) are accepted: the code follows the others only.
+        if (results.Any(r => r.Findings.Any(f => f.Severity >= Severity.Warning && !f.IsSuppressed)))
         {
             return Findings;
         }

@@ -96,15 +96,45 @@ public sealed class ScanEngine
     }
 
     // The outcome is a fact about the file, computed from every finding; -MinimumSeverity only filters what is emitted.
+    // A suppressed finding is an accepted risk: it no longer makes the file Issues, but it stays in the results, marked.
+    // Coverage is another matter: a suppressed 9xxx finding still leaves the file Inconclusive (nothing was proven).
     private ModelScanResult Finish(FileScan file, ScanItem item, string? sha256, long size, Stopwatch stopwatch, List<string> errors)
     {
+        ModelFinding[] findings = file.Findings.Select(f => Suppress(f, sha256)).ToArray();
         ScanOutcome outcome =
-            file.Findings.Any(f => f.Severity >= Severity.Warning) ? ScanOutcome.Issues
+            findings.Any(f => f.Severity >= Severity.Warning && !f.IsSuppressed) ? ScanOutcome.Issues
             : errors.Count > 0 ? ScanOutcome.Error
             : file.IsInconclusive ? ScanOutcome.Inconclusive
             : ScanOutcome.Clean;
-        ModelFinding[] shown = file.Findings.Where(f => f.Severity >= Options.MinimumSeverity || file.ExplainsOutcome(f)).ToArray();
-        return new ModelScanResult(file.Path, file.Format.Name, size, sha256, outcome, shown, stopwatch.Elapsed, errors, item.Info.LinkTarget, !file.IsInconclusive);
+        ModelFinding[] shown = findings.Where((f, i) => f.Severity >= Options.MinimumSeverity || file.ExplainsOutcome(file.Findings[i])).ToArray();
+        TensorSummary tensors = TensorSummary.Of(file);
+        return new ModelScanResult(file.Path, file.Format.Name, size, sha256, outcome, shown, stopwatch.Elapsed, errors, item.Info.LinkTarget, !file.IsInconclusive)
+        {
+            TensorCount = file.TensorCount,
+            ParameterCount = tensors.Parameters,
+            TensorDTypes = tensors.DTypes,
+        };
+    }
+
+    // The first suppression in policy order wins, so the justification shown is the one written first; the baseline
+    // comes after the policy, whose reasons are more specific than "already known".
+    private ModelFinding Suppress(ModelFinding finding, string? sha256)
+    {
+        ScanPolicy policy = Options.Policy;
+        foreach (SuppressionEntry entry in policy.Suppressions)
+        {
+            if (entry.Covers(finding))
+            {
+                return finding.WithSuppression(new ModelSuppression(entry.Source, entry.Justification, entry.Expires));
+            }
+        }
+
+        if (policy.Baseline is { } baseline && baseline.Contains(finding, sha256))
+        {
+            return finding.WithSuppression(new ModelSuppression("baseline " + baseline.Source, "Present in the baseline report."));
+        }
+
+        return finding;
     }
 
     /// <summary>

@@ -84,6 +84,12 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? Policy { get; set; }
 
+    /// <summary>An earlier JSON report (Export-ModelScanReport -Format Json): findings it already holds are reported
+    /// suppressed by the baseline, so only new findings count for the outcome and -EnableExit.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Baseline { get; set; }
+
     /// <summary>Findings below this severity are left out of results.</summary>
     protected virtual Severity FindingThreshold => Severity.Info;
 
@@ -127,15 +133,32 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
 
                 policy = PolicyFile.Read(path, ScanRunner.LimitNames, ScanRunner.RuleIds);
             }
-
-            _runner = new ScanRunner(new ScanSettings(Recurse, Include, Exclude,
-                MyInvocation.BoundParameters.ContainsKey(nameof(MaxFileSize)) ? MaxFileSize : null, TimeoutSec, SkipHash, FindingThreshold, policy));
-            WriteVerbose($"Limits: {_runner.Describe()}.");
         }
         catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
         {
             // A policy that cannot be read must not silently fall back to the defaults.
             ThrowTerminatingError(new ErrorRecord(ex, "ModelPolicyInvalid", ErrorCategory.InvalidData, path));
+        }
+
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        foreach (PolicySuppression expired in policy?.Suppressions.Where(s => s.IsExpired(now)) ?? Enumerable.Empty<PolicySuppression>())
+        {
+            // An expired suppression is dropped loudly: its findings count again, and the policy's owner should know why.
+            WriteWarning($"The suppression of {expired.RuleId} for '{expired.Path}' ({expired.Source}) expired on {expired.Expires:yyyy-MM-dd}; it no longer suppresses.");
+        }
+
+        string? baseline = Baseline is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Baseline);
+        try
+        {
+            _runner = new ScanRunner(new ScanSettings(Recurse, Include, Exclude,
+                MyInvocation.BoundParameters.ContainsKey(nameof(MaxFileSize)) ? MaxFileSize : null, TimeoutSec, SkipHash, FindingThreshold, policy,
+                now, baseline));
+            WriteVerbose($"Limits: {_runner.Describe()}.");
+        }
+        catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+        {
+            // A baseline that cannot be read would make every known finding look new (or hide new ones): stop.
+            ThrowTerminatingError(new ErrorRecord(ex, "ModelBaselineInvalid", ErrorCategory.InvalidData, baseline));
         }
     }
 

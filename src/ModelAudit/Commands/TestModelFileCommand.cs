@@ -28,7 +28,7 @@ public sealed class TestModelFileCommand : ModelScanCommandBase
     {
         _anyScanned = true;
         _allClean &= result.CoverageComplete
-            && !result.Findings.Any(f => f.Severity >= MinimumSeverity);
+            && !result.Findings.Any(f => f.Severity >= MinimumSeverity && !f.IsSuppressed);
     }
 
     /// <inheritdoc />
