@@ -201,6 +201,37 @@ public sealed class ChatTemplateTests
         }
     }
 
+    [Fact]
+    public void Parser_agrees_with_jinja2_on_the_mutation_corpus()
+    {
+        // parser-oracle.jsonl: public-template expressions and small templates with one character mutated, each with
+        // real Jinja2's verdict (generate.py). A disagreement is either a false Warning or a template we cannot see.
+        var disagreements = new List<string>();
+        foreach (string line in File.ReadLines(Fixture("parser-oracle.jsonl")))
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(line);
+            string template = doc.RootElement.GetProperty("template").GetString()!;
+            bool jinja = doc.RootElement.GetProperty("parses").GetBoolean();
+            bool ours;
+            try
+            {
+                JinjaParser.Parse(template);
+                ours = true;
+            }
+            catch (JinjaSyntaxException)
+            {
+                ours = false;
+            }
+
+            if (ours != jinja)
+            {
+                disagreements.Add($"jinja2={jinja}: {template}");
+            }
+        }
+
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
+    }
+
     private static IReadOnlyList<ModelFinding> TemplateFindings(string template) =>
         Scan.Bytes(Encoding.UTF8.GetBytes(template), "chat_template.jinja").Findings;
 }
