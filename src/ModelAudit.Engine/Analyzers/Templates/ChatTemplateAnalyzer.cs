@@ -47,8 +47,7 @@ internal sealed class ChatTemplateAnalyzer : IContentAnalyzer
             return;
         }
 
-        // A chat_template key is spelled literally or with \u escapes; any other text cannot hold one.
-        if (!text.Contains("chat_template", StringComparison.Ordinal) && !text.Contains("\\u", StringComparison.Ordinal))
+        if (!ChatTemplateJson.MayHoldKey(text))
         {
             return;
         }

@@ -18,6 +18,14 @@ internal static partial class ChatTemplateJson
     // Deeper JSON is not a configuration file; the reader stops there (as it does for malformed JSON).
     private const int MaxJsonDepth = 256;
 
+    // "\u00XX" spellings of the letters of "chat_template": a key written with escapes has at least one of them.
+    private static readonly string[] s_escapedKeyLetters = "chat_emplt".Distinct().Select(c => $"\\u{(int)c:x4}").ToArray();
+
+    /// <summary>Whether the text can hold a chat_template key at all: spelled as is, or with a \u escape of one of
+    /// its letters. A tokenizer vocabulary full of "\u0120" escapes is then not parsed for nothing.</summary>
+    public static bool MayHoldKey(string text) =>
+        text.Contains(Key, StringComparison.Ordinal) || s_escapedKeyLetters.Any(e => text.Contains(e, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Templates in a chunk that starts the document. <paramref name="cut"/> is set when the chunk ends
     /// inside a template value, which is then not seen whole.</summary>
     public static List<ChatTemplateSource> FromDocument(string text, out bool cut)
@@ -52,7 +60,9 @@ internal static partial class ChatTemplateJson
         cut = false;
         foreach (Match match in PropertyName().Matches(text))
         {
-            if (DecodedKey(match.Groups[1].Value) != Key)
+            // Decoding is needed only for a key spelled with escapes; most keys (a vocabulary's) are compared as written.
+            string raw = match.Groups[1].Value;
+            if (raw != Key && !(raw.Contains('\\') && DecodedKey(raw) == Key))
             {
                 continue;
             }
