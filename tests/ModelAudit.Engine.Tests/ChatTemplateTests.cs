@@ -232,6 +232,31 @@ public sealed class ChatTemplateTests
         Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
     }
 
+    [Theory]
+    [InlineData("{{ bos_token }}{% for m in messages %}{{ m.content }}{% endfor %}", null)]
+    [InlineData("{{ lipsum.__globals__.os.popen('id').read() }}", "MA7004")]
+    public void Template_in_safetensors_metadata_is_judged(string template, string? ruleId)
+    {
+        // Metadata fragments whose key names a chat template (SafeTensors __metadata__.chat_template, and the
+        // same hook for GGUF tokenizer.chat_template once that scanner hands its values over).
+        string header = "{\"__metadata__\":{\"format\":\"pt\",\"chat_template\":" + System.Text.Json.JsonSerializer.Serialize(template)
+            + "},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+        byte[] json = Encoding.UTF8.GetBytes(header);
+        byte[] data = new byte[8 + json.Length + 8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(data, (ulong)json.Length);
+        json.CopyTo(data, 8);
+
+        ModelScanResult result = Scan.Bytes(data, "model.safetensors");
+        if (ruleId is null)
+        {
+            Assert.True(result.Outcome == ScanOutcome.Clean, result.Describe());
+        }
+        else
+        {
+            Assert.True(result.Has(ruleId, Severity.Critical), result.Describe());
+        }
+    }
+
     private static IReadOnlyList<ModelFinding> TemplateFindings(string template) =>
         Scan.Bytes(Encoding.UTF8.GetBytes(template), "chat_template.jinja").Findings;
 }
