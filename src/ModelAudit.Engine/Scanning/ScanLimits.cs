@@ -52,6 +52,10 @@ public sealed record ScanLimits
     /// <summary>Largest JSON header (SafeTensors) or metadata block parsed.</summary>
     public int MaxHeaderBytes { get; init; } = 100 << 20;
 
+    /// <summary>Longest chat template parsed, in characters. The largest public chat templates are about 20 K
+    /// characters; a text file is handed to analyzers in 1 MiB chunks, so a template is only seen whole below that.</summary>
+    public int MaxTemplateChars { get; init; } = 512 << 10;
+
     /// <summary>Findings kept per file before the rest are summarised.</summary>
     public int MaxFindingsPerFile { get; init; } = 1000;
 }

@@ -1,4 +1,5 @@
 using ModelAudit.Engine.Analyzers;
+using ModelAudit.Engine.Analyzers.Templates;
 using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Formats.CatBoost;
@@ -66,7 +67,11 @@ internal sealed class ScannerRegistry
             new PassiveDataScanner(),
             new TextScanner(),
         },
-        new IContentAnalyzer[] { new SecretsAnalyzer() });
+        new IContentAnalyzer[]
+        {
+            new SecretsAnalyzer(),
+            new ChatTemplateAnalyzer(),
+        });
 
     public IReadOnlyList<IFormatScanner> Scanners { get; }
 

@@ -50,7 +50,9 @@ internal static class TextSniffer
             i++;
         }
 
-        if (i < h.Length && h[i] is (byte)'{' or (byte)'[')
+        // '{{', '{%' and '{#' open Jinja2 tags (chat_template.jinja), never a JSON document.
+        bool jinjaTag = i + 1 < h.Length && h[i] == (byte)'{' && h[i + 1] is (byte)'{' or (byte)'%' or (byte)'#';
+        if (i < h.Length && h[i] is (byte)'{' or (byte)'[' && !jinjaTag)
         {
             return TextFormats.Json;
         }

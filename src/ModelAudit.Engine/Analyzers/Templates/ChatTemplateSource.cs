@@ -1,0 +1,5 @@
+namespace ModelAudit.Engine.Analyzers.Templates;
+
+/// <summary>A template found in a configuration document: where it was (<c>chat_template</c>,
+/// <c>chat_template[tool_use]</c>) and its text.</summary>
+internal readonly record struct ChatTemplateSource(string KeyPath, string Template);
