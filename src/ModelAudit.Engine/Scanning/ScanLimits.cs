@@ -52,6 +52,13 @@ public sealed record ScanLimits
     /// <summary>Largest JSON header (SafeTensors) or metadata block parsed.</summary>
     public int MaxHeaderBytes { get; init; } = 100 << 20;
 
+    /// <summary>Key-value pairs read from one metadata table (GGUF headers hold a few dozen); a crafted count past it
+    /// would only grow the set of keys kept for the duplicate check.</summary>
+    public int MaxMetadataEntries { get; init; } = 1_000_000;
+
+    /// <summary>Tensor descriptions kept from one header (the largest GGUF shards describe a few thousand).</summary>
+    public int MaxTensorCount { get; init; } = 1_000_000;
+
     /// <summary>Findings kept per file before the rest are summarised.</summary>
     public int MaxFindingsPerFile { get; init; } = 1000;
 }
