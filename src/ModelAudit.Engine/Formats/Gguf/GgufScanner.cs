@@ -12,8 +12,8 @@ namespace ModelAudit.Engine.Formats.Gguf;
 /// </summary>
 internal sealed partial class GgufScanner : IFormatScanner
 {
-    // Real files have a few dozen keys and at most tens of thousands of tensors; the limits only stop a crafted
-    // header from growing the key set or the tensor table without end.
+    // gguf-py writes arrays of arrays and llama.cpp reads none; real files nest at most two deep. The bound keeps a
+    // crafted header of nested array headers from recursing without end.
     private const int MaxArrayNesting = 16;
 
     public ScannerInfo Info { get; } = new("gguf", "Gguf", new[] { GgufFormats.Gguf, GgufFormats.Ggml });
