@@ -175,4 +175,102 @@ internal static class BenchFiles
             stream.Write(chunk, 0, (int)Math.Min(chunk.Length, size - written));
         }
     }
+
+    // A llama-7B-like layout: 320 F16 tensors of 4096 x 4096 (32 MiB each) make 10 GiB of tensor data.
+    private const int SparseTensors = 320;
+    private const long SparseTensorBytes = 4096L * 4096 * 2;
+
+    /// <summary>A 10 GiB GGUF v3 file: a real-sized header (32,000-token vocabulary, chat template, 320 tensor
+    /// descriptions) and tensor data that is a hole in a sparse file, so it takes no disk space.</summary>
+    public static string SparseGguf(string dir)
+    {
+        string path = Path.Combine(dir, "sparse-10g.gguf");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        var h = new BinaryWriter(new MemoryStream());
+        void Str(string text)
+        {
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            h.Write((ulong)bytes.Length);
+            h.Write(bytes);
+        }
+
+        h.Write("GGUF"u8.ToArray());
+        h.Write(3u);
+        h.Write((ulong)SparseTensors);
+        h.Write(5UL);
+        Str("general.architecture");
+        h.Write(8u);
+        Str("llama");
+        Str("general.name");
+        h.Write(8u);
+        Str("Sparse Bench");
+        Str("tokenizer.chat_template");
+        h.Write(8u);
+        Str("{% for message in messages %}<|{{ message['role'] }}|>{{ message['content'] }}{% endfor %}");
+        Str("tokenizer.ggml.tokens");
+        h.Write(9u);
+        h.Write(8u);
+        h.Write(32000UL);
+        for (int i = 0; i < 32000; i++)
+        {
+            Str("tok" + i);
+        }
+
+        Str("tokenizer.ggml.scores");
+        h.Write(9u);
+        h.Write(6u);
+        h.Write(32000UL);
+        h.Write(new byte[32000 * 4]);
+        for (int i = 0; i < SparseTensors; i++)
+        {
+            Str($"blk.{i / 8}.w{i % 8}.weight");
+            h.Write(2u);
+            h.Write(4096UL);
+            h.Write(4096UL);
+            h.Write(1u); // F16
+            h.Write((ulong)(i * SparseTensorBytes));
+        }
+
+        while (h.BaseStream.Length % 32 != 0)
+        {
+            h.Write((byte)0);
+        }
+
+        return WriteSparse(path, ((MemoryStream)h.BaseStream).ToArray(), SparseTensors * SparseTensorBytes);
+    }
+
+    /// <summary>A 10 GiB SafeTensors file with the same 320 tensors, its data a hole in a sparse file.</summary>
+    public static string SparseSafeTensors(string dir)
+    {
+        string path = Path.Combine(dir, "sparse-10g.safetensors");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        var json = new System.Text.StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
+        for (int i = 0; i < SparseTensors; i++)
+        {
+            json.Append($",\"blk.{i / 8}.w{i % 8}.weight\":{{\"dtype\":\"F16\",\"shape\":[4096,4096],\"data_offsets\":[{i * SparseTensorBytes},{(i + 1) * SparseTensorBytes}]}}");
+        }
+
+        json.Append('}');
+        byte[] text = System.Text.Encoding.UTF8.GetBytes(json.ToString());
+        byte[] header = new byte[8 + text.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)text.Length);
+        text.CopyTo(header, 8);
+        return WriteSparse(path, header, SparseTensors * SparseTensorBytes);
+    }
+
+    private static string WriteSparse(string path, byte[] header, long dataBytes)
+    {
+        using var file = File.Create(path);
+        file.Write(header);
+        file.SetLength(header.Length + dataBytes); // the rest is a hole: no disk space, reads as zeros
+        return path;
+    }
 }

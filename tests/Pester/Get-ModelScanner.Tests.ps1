@@ -9,10 +9,11 @@ Describe 'Get-ModelScanner' {
         $all | ForEach-Object { $_ | Should -BeOfType ([ModelAudit.ModelScannerInfo]) }
         ($all | Where-Object Format -eq 'Pickle').Scanner | Should -Be 'Pickle'
         ($all | Where-Object Format -eq 'SafeTensors').IsScanned | Should -BeTrue
+        ($all | Where-Object Format -eq 'Gguf').IsScanned | Should -BeTrue
     }
 
     It 'lists recognised-only formats as not scanned' {
-        (Get-ModelScanner -Format Gguf).IsScanned | Should -BeFalse
+        (Get-ModelScanner -Format Hdf5).IsScanned | Should -BeFalse
     }
 
     It 'filters with wildcards and -ScannedOnly' {

@@ -218,6 +218,18 @@ Describe 'Invoke-ModelScan' {
             $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$path' $extra -EnableExit | Out-Null; 'after'"
             $child.ExitCode | Should -Be $Expected
         }
+
+        # Issue 11: one benign file of every tensor and runtime format scans Clean, so the folder exits 0.
+        It 'exits 0 for a folder of benign tensor-format files' {
+            $formats = Join-Path $TestDrive 'tensor-formats'
+            New-Item -ItemType Directory -Force $formats | Out-Null
+            foreach ($name in 'gguf_tiny_llama.gguf', 'ggjt_v3_tiny.bin', 'numpy_float.npy', 'numpy_structured_subarray.npy') {
+                Copy-Item (Join-Path $Fixtures "benign/$name") $formats
+            }
+
+            $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$formats' -Recurse -EnableExit | Out-Null"
+            $child.ExitCode | Should -Be 0
+        }
     }
 }
 

@@ -56,6 +56,13 @@ public sealed record ScanLimits
     /// characters; a text file is handed to analyzers in 1 MiB chunks, so a template is only seen whole below that.</summary>
     public int MaxTemplateChars { get; init; } = 512 << 10;
 
+    /// <summary>Key-value pairs read from one metadata table (GGUF headers hold a few dozen); a crafted count past it
+    /// would only grow the set of keys kept for the duplicate check.</summary>
+    public int MaxMetadataEntries { get; init; } = 1_000_000;
+
+    /// <summary>Tensor descriptions kept from one header (the largest GGUF shards describe a few thousand).</summary>
+    public int MaxTensorCount { get; init; } = 1_000_000;
+
     /// <summary>Findings kept per file before the rest are summarised.</summary>
     public int MaxFindingsPerFile { get; init; } = 1000;
 }

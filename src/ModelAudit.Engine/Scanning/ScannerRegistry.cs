@@ -51,7 +51,7 @@ internal sealed class ScannerRegistry
             new CompressedStreamScanner(),
             new NumPyScanner(),
             new SafeTensorsScanner(),
-            new GgufRecognizer(),
+            new GgufScanner(),
             new ProtobufRecognizer(),
             new TFLiteScanner(),
             new Hdf5Scanner(),

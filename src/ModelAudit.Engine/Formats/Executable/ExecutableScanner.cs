@@ -5,7 +5,8 @@ using ModelAudit.Engine.Scanning;
 
 namespace ModelAudit.Engine.Formats.Executable;
 
-/// <summary>Native executables (ELF, PE, Mach-O) among model files or inside model archives.</summary>
+/// <summary>Native executables (ELF, PE, Mach-O) among model files or inside model archives, and the model one carries
+/// (llamafile).</summary>
 internal sealed class ExecutableScanner : IFormatScanner
 {
     // A DOS stub's e_lfanew beyond this is not a PE header a loader would follow.
@@ -25,6 +26,8 @@ internal sealed class ExecutableScanner : IFormatScanner
         {
             context.Report(RuleIds.NativeExecutable, $"'{input.Name}' is a native {input.Format} executable, not model data.", 0, input.Format.Name);
         }
+
+        EmbeddedModelFinder.Scan(input.Stream, input.Length, input.Format.Name, context);
     }
 
     private static ModelFormat? Detect(ReadOnlySpan<byte> h)

@@ -4,7 +4,7 @@ namespace ModelAudit.Engine.Formats.Gguf;
 
 internal static class GgufFormats
 {
-    public static ModelFormat Gguf { get; } = new("Gguf", "GGUF (llama.cpp) models", FormatRisk.Data, ".gguf", ".ggml", ".bin", ".llamafile");
+    public static ModelFormat Gguf { get; } = new("Gguf", "GGUF (llama.cpp) models", FormatRisk.Data, ".gguf", ".ggml", ".bin");
 
     public static ModelFormat Ggml { get; } = new("Ggml", "Legacy GGML/GGMF/GGJT models", FormatRisk.Data, ".ggml", ".bin");
 }

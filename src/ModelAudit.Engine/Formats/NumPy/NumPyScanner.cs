@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
+using System.Numerics;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Formats.Pickle;
 using ModelAudit.Engine.IO;
@@ -11,10 +10,12 @@ using ModelAudit.Engine.Scanning;
 namespace ModelAudit.Engine.Formats.NumPy;
 
 /// <summary>
-/// NumPy .npy (versions 1–3): the header is parsed as numpy does; an object dtype means the data is a pickle
-/// that np.load(allow_pickle=True) runs, so it is flagged and scanned. Numeric data is never read.
+/// NumPy .npy (versions 1–3): the header dict is parsed as numpy parses it (ast.literal_eval, see
+/// <see cref="PythonLiteralParser"/>), so no spelling of the dtype hides from it; an object dtype means the data is a pickle
+/// that np.load(allow_pickle=True) runs, so it is flagged and scanned. Numeric data is never
+/// read; its length must be shape × item size.
 /// </summary>
-internal sealed partial class NumPyScanner : IFormatScanner
+internal sealed class NumPyScanner : IFormatScanner
 {
     private static readonly byte[] s_magic = { 0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59 };
 
@@ -65,55 +66,49 @@ internal sealed partial class NumPyScanner : IFormatScanner
 
         string text = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(header);
         long dataOffset = preamble + headerLength;
-        if (!text.TrimEnd().EndsWith('}') || DescrRegex().Match(text) is not { Success: true } descrMatch)
+        NumPyHeader parsed = NumPyHeader.Parse(text, major, preamble);
+        foreach (string anomaly in parsed.Anomalies)
         {
-            throw new ModelFormatException("the .npy header is not a dict with 'descr' (wrong HEADER_LEN?)", preamble);
+            context.Report(RuleIds.NumPyHeaderCrafted, $"The header {anomaly}; numpy never writes that.", preamble, anomaly);
         }
 
-        string descr = descrMatch.Groups["s"].Success ? descrMatch.Groups["s"].Value : descrMatch.Groups["l"].Value;
-        bool hasObject = descrMatch.Groups["l"].Success ? ObjectFieldRegex().IsMatch(descr) : NumpyDtype.Parse(descr)?.HasObject == true;
-        if (hasObject)
+        NumPyDescr descr = parsed.Descr;
+        if (descr.HasObject)
         {
             context.Report(RuleIds.NumPyObjectArray,
-                $"The array has an object dtype ({descr}): its data is a pickle that np.load(allow_pickle=True) runs. It was scanned.", dataOffset, descr);
+                $"The array has an object dtype ({descr.Shown}): its data is a pickle that np.load(allow_pickle=True) runs. It was scanned.", dataOffset, descr.Shown);
             long? remaining = input.Length is { } total ? total - dataOffset : null;
             context.ScanChild("pickle", stream.CanSeek ? new WindowStream(stream, dataOffset, remaining ?? 0) : stream, remaining,
                 frame => frame.WithCve("CVE-2019-6446"));
             return;
         }
 
-        if (input.Length is { } length && ShapeRegex().Match(text) is { Success: true } shapeMatch && NumpyDtype.Parse(descr) is { } dtype)
+        if (descr.ItemSize is not { } itemSize)
         {
-            long expected = dtype.ItemSize;
-            foreach (string dim in shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!long.TryParse(dim.TrimEnd('L'), NumberStyles.None, CultureInfo.InvariantCulture, out long n))
-                {
-                    return;
-                }
+            context.ReportInconclusive(RuleIds.ParseError, $"The dtype '{descr.Shown}' is not one this version sizes; the data length was not checked.", preamble,
+                descr.Shown);
+            return;
+        }
 
-                expected = n == 0 ? 0 : expected > long.MaxValue / n ? long.MaxValue : expected * n;
-            }
+        if (input.Length is not { } length)
+        {
+            return;
+        }
 
-            long available = length - dataOffset;
-            if (expected > available)
-            {
-                context.ReportInconclusive(RuleIds.ParseError, $"The array data is truncated: {length - dataOffset:N0} of {expected:N0} bytes.", dataOffset);
-            }
-            else if (expected < available)
-            {
-                context.Report(RuleIds.TrailingData, $"{length - dataOffset - expected:N0} bytes follow the array data.", dataOffset + expected,
-                    "trailing data");
-            }
+        BigInteger expected = itemSize;
+        foreach (BigInteger dimension in parsed.Shape)
+        {
+            expected *= dimension;
+        }
+
+        long available = length - dataOffset;
+        if (expected > available)
+        {
+            context.ReportInconclusive(RuleIds.ParseError, $"The array data is truncated: {available:N0} of {expected:N0} bytes.", dataOffset);
+        }
+        else if (expected < available)
+        {
+            context.Report(RuleIds.TrailingData, $"{available - (long)expected:N0} bytes follow the array data.", dataOffset + (long)expected, "trailing data");
         }
     }
-
-    [GeneratedRegex(@"['""]descr['""]\s*:\s*(?:['""](?<s>[^'""]*)['""]|(?<l>\[.*\]))", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex DescrRegex();
-
-    [GeneratedRegex(@"['""][<>|=]?O\d*['""]", RegexOptions.CultureInvariant)]
-    private static partial Regex ObjectFieldRegex();
-
-    [GeneratedRegex(@"['""]shape['""]\s*:\s*\(([^)]*)\)", RegexOptions.CultureInvariant)]
-    private static partial Regex ShapeRegex();
 }
