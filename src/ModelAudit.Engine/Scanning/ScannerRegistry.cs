@@ -12,9 +12,11 @@ using ModelAudit.Engine.Formats.LightGbm;
 using ModelAudit.Engine.Formats.NumPy;
 using ModelAudit.Engine.Formats.OpenVino;
 using ModelAudit.Engine.Formats.Pickle;
+using ModelAudit.Engine.Formats.Onnx;
 using ModelAudit.Engine.Formats.Pmml;
 using ModelAudit.Engine.Formats.Protobuf;
 using ModelAudit.Engine.Formats.SafeTensors;
+using ModelAudit.Engine.Formats.TensorFlow;
 using ModelAudit.Engine.Formats.Text;
 using ModelAudit.Engine.Formats.TFLite;
 using ModelAudit.Engine.Formats.XGBoost;
@@ -50,7 +52,9 @@ internal sealed class ScannerRegistry
             new NumPyScanner(),
             new SafeTensorsScanner(),
             new GgufRecognizer(),
-            new ProtobufRecognizer(),
+            new OnnxScanner(),
+            new TensorFlowScanner(),
+            new AmbiguousProtobufScanner(),
             new TFLiteScanner(),
             new Hdf5Recognizer(),
             new GitLfsPointerScanner(),
