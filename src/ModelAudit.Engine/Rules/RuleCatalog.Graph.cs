@@ -56,6 +56,9 @@ public static partial class RuleCatalog
         rules.Add(Rule(CoreMLPathEscape, "Core ML path outside the package", Severity.Critical, FindingCategory.Integrity,
             "A Core ML linked model file name or search path, or an .mlpackage manifest entry, is absolute or climbs out of the model's folder: loading reads a file the model does not ship.",
             DoNotLoad));
+        rules.Add(Rule(CoreMLWeightsInvalid, "Core ML weight file invalid", Severity.Warning, FindingCategory.Integrity,
+            "An ML Program weight file (weights/weight.bin) does not decode as coremltools writes it: a blob without its metadata record, or a blob whose range is not where its record says or runs past the end of the file.",
+            "Re-export the model with coremltools."));
         rules.Add(Rule(PaddleParamsInvalid, "PaddlePaddle parameters file invalid", Severity.Warning, FindingCategory.Integrity,
             "A .pdiparams file does not decode as the tensors paddle.save_combine writes: a version, LoD or tensor description out of bounds, a tensor past the end of the file, or bytes after the last tensor.",
             "Re-export the model with paddle.jit.save."));

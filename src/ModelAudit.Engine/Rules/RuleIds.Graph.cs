@@ -23,6 +23,7 @@ internal static partial class RuleIds
     public const string OnnxExternalDataUnverified = "MA6103";
     public const string ProtobufAmbiguous = "MA6110";
     public const string CoreMLPathEscape = "MA6120";
+    public const string CoreMLWeightsInvalid = "MA6121";
     public const string PaddleParamsInvalid = "MA6125";
     public const string TensorFlowCheckpointInvalid = "MA6130";
 }

@@ -2,6 +2,7 @@ using ModelAudit.Engine.Analyzers;
 using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Formats.CatBoost;
+using ModelAudit.Engine.Formats.CoreML;
 using ModelAudit.Engine.Formats.Data;
 using ModelAudit.Engine.Formats.Executable;
 using ModelAudit.Engine.Formats.Flax;
@@ -14,6 +15,7 @@ using ModelAudit.Engine.Formats.OpenVino;
 using ModelAudit.Engine.Formats.Pickle;
 using ModelAudit.Engine.Formats.Onnx;
 using ModelAudit.Engine.Formats.Pmml;
+using ModelAudit.Engine.Formats.Paddle;
 using ModelAudit.Engine.Formats.Protobuf;
 using ModelAudit.Engine.Formats.SafeTensors;
 using ModelAudit.Engine.Formats.TensorFlow;
@@ -54,6 +56,8 @@ internal sealed class ScannerRegistry
             new GgufRecognizer(),
             new OnnxScanner(),
             new TensorFlowScanner(),
+            new PaddleScanner(),
+            new CoreMLScanner(),
             new AmbiguousProtobufScanner(),
             new TFLiteScanner(),
             new Hdf5Recognizer(),
