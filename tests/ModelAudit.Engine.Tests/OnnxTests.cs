@@ -214,4 +214,35 @@ public sealed class OnnxTests : IDisposable
         Assert.True(result.Has("MA9002"), result.Describe());
         Assert.Equal(ScanOutcome.Inconclusive, result.Outcome);
     }
+
+    [Fact]
+    public void A_weights_file_is_unknown_content_until_a_model_beside_it_references_it()
+    {
+        byte[] weights = Enumerable.Range(0, 4096).Select(i => (byte)(i * 31 + 7)).ToArray();
+        string data = Write("weights/encoder.bin", weights);
+        ModelScanResult alone = Scan.File(data);
+        Assert.Equal(ScanOutcome.Inconclusive, alone.Outcome);
+        Assert.True(alone.Has("MA9004"), alone.Describe());
+
+        Write("model.onnx", Model(Graph("g", new[] { Node("MatMul", "mm", new[] { "x", "w" }, new[] { "y" }) },
+            new[] { ExternalTensor("w", "weights/encoder.bin", 0, 4096, 32, 32) })));
+        ModelScanResult attributed = Scan.File(data);
+        Assert.Equal("OnnxExternalData", attributed.Format);
+        Assert.Equal(ScanOutcome.Clean, attributed.Outcome);
+        Assert.Empty(attributed.Findings);
+    }
+
+    [Fact]
+    public void A_folder_of_a_model_and_its_external_data_scans_clean()
+    {
+        Write("model.onnx.data", new byte[4096]);
+        Write("model.onnx", Model(Graph("g", new[] { Node("MatMul", "mm", new[] { "x", "w" }, new[] { "y" }) },
+            new[] { ExternalTensor("w", "model.onnx.data", 0, 4096, 32, 32) })));
+        var engine = new Scanning.ScanEngine(new Scanning.ScanOptions());
+        var results = Sources.LocalFileSource.Enumerate(_folder, new Scanning.ScanOptions(), _ => { })
+            .Select(item => engine.Scan(item, CancellationToken.None)).ToArray();
+        Assert.Equal(2, results.Length);
+        Assert.All(results, r => Assert.Equal(ScanOutcome.Clean, r.Outcome));
+        Assert.Equal(new[] { "Onnx", "OnnxExternalData" }, results.Select(r => r.Format).Order(StringComparer.Ordinal));
+    }
 }
