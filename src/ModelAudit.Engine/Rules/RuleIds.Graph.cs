@@ -25,5 +25,4 @@ internal static partial class RuleIds
     public const string CoreMLPathEscape = "MA6120";
     public const string CoreMLWeightsInvalid = "MA6121";
     public const string PaddleParamsInvalid = "MA6125";
-    public const string TensorFlowCheckpointInvalid = "MA6130";
 }

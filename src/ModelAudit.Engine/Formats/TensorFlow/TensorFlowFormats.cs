@@ -9,6 +9,4 @@ internal static class TensorFlowFormats
     public static ModelFormat MetaGraph { get; } = new("TensorFlowMetaGraph", "TensorFlow MetaGraphDef (.meta)", FormatRisk.Data, ".meta");
 
     public static ModelFormat GraphDef { get; } = new("TensorFlowGraphDef", "TensorFlow frozen GraphDef (.pb)", FormatRisk.Data, ".pb");
-
-    public static ModelFormat CheckpointIndex { get; } = new("TensorFlowCheckpointIndex", "TensorFlow checkpoint index (.index)", FormatRisk.Data, ".index");
 }
