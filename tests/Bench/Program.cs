@@ -20,6 +20,9 @@ var inputs = new (string Name, Func<string> Make)[]
     ("zip bomb (pickle claiming 100 GB, deflated)", () => BenchFiles.ZipBomb(dir)),
     ("10 GiB GGUF, header-only (sparse)", () => BenchFiles.SparseGguf(dir)),
     ("10 GiB SafeTensors, header-only (sparse)", () => BenchFiles.SparseSafeTensors(dir)),
+    ("2.2 GiB ONNX (inline initializer, sparse)", () => GraphBenchFiles.HugeOnnx(dir)),
+    ("ONNX with 3 GiB external data (model)", () => GraphBenchFiles.ExternalDataOnnx(dir)),
+    ("3 GiB ONNX external data file (sparse)", () => Path.Combine(Path.GetDirectoryName(GraphBenchFiles.ExternalDataOnnx(dir))!, "model.onnx.data")),
 };
 
 Console.WriteLine($"{"input",-40} {"mode",-10} {"seconds",8} {"MB/s",9} {"peak MB",8} {"MB read",9}  outcome");

@@ -122,13 +122,13 @@ public sealed class DetectionTests
     [Fact]
     public void Onnx_and_other_protobuf_by_structure()
     {
-        // ir_version = 8, producer_name = "pytorch", graph = { node … } — field numbers of onnx.proto's ModelProto.
+        // ir_version = 8, producer_name = "pytorch", graph = { node { op_type = "Relu" } } — field numbers of onnx.proto.
         var onnx = new List<byte> { 0x08, 0x08, 0x12, 0x07 };
         onnx.AddRange(Encoding.ASCII.GetBytes("pytorch"));
-        onnx.AddRange(new byte[] { 0x3A, 0x04, 0x0A, 0x02, 0x08, 0x01 });
+        onnx.AddRange(new byte[] { 0x3A, 0x08, 0x0A, 0x06, 0x22, 0x04, (byte)'R', (byte)'e', (byte)'l', (byte)'u' });
         Assert.Equal("Onnx", Detect(onnx.ToArray()));
 
-        // A TensorFlow GraphDef: repeated node (field 1, length-delimited) then versions (field 4).
+        // A TensorFlow GraphDef: repeated node (field 1: name = 1, op = 2) then versions (field 4).
         var graph = new List<byte>();
         for (int i = 0; i < 8; i++)
         {
@@ -136,7 +136,7 @@ public sealed class DetectionTests
         }
 
         graph.AddRange(new byte[] { 0x22, 0x02, 0x08, 0x1A });
-        Assert.Equal("Protobuf", Detect(graph.ToArray()));
+        Assert.Equal("TensorFlowGraphDef", Detect(graph.ToArray()));
     }
 
     [Theory]

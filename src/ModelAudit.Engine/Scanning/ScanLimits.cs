@@ -65,4 +65,8 @@ public sealed record ScanLimits
 
     /// <summary>Findings kept per file before the rest are summarised.</summary>
     public int MaxFindingsPerFile { get; init; } = 1000;
+
+    /// <summary>Nested protobuf messages (ONNX subgraphs in If/Loop/Scan attributes, TensorFlow functions, Core ML
+    /// pipelines); 100 is protobuf's own default recursion limit, so deeper files do not load anyway.</summary>
+    public int MaxProtobufNesting { get; init; } = 100;
 }

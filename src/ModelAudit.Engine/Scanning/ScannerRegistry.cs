@@ -3,6 +3,7 @@ using ModelAudit.Engine.Analyzers.Templates;
 using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Formats.CatBoost;
+using ModelAudit.Engine.Formats.CoreML;
 using ModelAudit.Engine.Formats.Data;
 using ModelAudit.Engine.Formats.Executable;
 using ModelAudit.Engine.Formats.Flax;
@@ -14,9 +15,12 @@ using ModelAudit.Engine.Formats.LightGbm;
 using ModelAudit.Engine.Formats.NumPy;
 using ModelAudit.Engine.Formats.OpenVino;
 using ModelAudit.Engine.Formats.Pickle;
+using ModelAudit.Engine.Formats.Onnx;
 using ModelAudit.Engine.Formats.Pmml;
+using ModelAudit.Engine.Formats.Paddle;
 using ModelAudit.Engine.Formats.Protobuf;
 using ModelAudit.Engine.Formats.SafeTensors;
+using ModelAudit.Engine.Formats.TensorFlow;
 using ModelAudit.Engine.Formats.Text;
 using ModelAudit.Engine.Formats.TFLite;
 using ModelAudit.Engine.Formats.XGBoost;
@@ -52,7 +56,11 @@ internal sealed class ScannerRegistry
             new NumPyScanner(),
             new SafeTensorsScanner(),
             new GgufScanner(),
-            new ProtobufRecognizer(),
+            new TensorFlowScanner(),
+            new PaddleScanner(),
+            new CoreMLScanner(),
+            new AmbiguousProtobufScanner(),
+            new OnnxScanner(),
             new TFLiteScanner(),
             new Hdf5Scanner(),
             new KerasScanner(),
