@@ -198,7 +198,7 @@ Describe 'Export-ModelScanReport' {
             $xml = Join-Path $TestDrive 'results.xml'
             $results | Export-Clixml $xml
             $imported = Import-Clixml $xml
-            ($imported | Format-Table | Out-String) | Should -Match 'Outcome\s+Format\s+Critical'
+            ($imported | Format-Table | Out-String) | Should -Match 'Outcome\s+Format\s+Crit\s+Warn\s+Info'
             ($imported[0].Findings | Format-Table | Out-String) | Should -Match 'MA1001'
             $sarif = $imported | Export-ModelScanReport -Format Sarif -AsString | ConvertFrom-Json
             $sarif.runs[0].results[0].partialFingerprints.'modelAuditFinding/v1' |
