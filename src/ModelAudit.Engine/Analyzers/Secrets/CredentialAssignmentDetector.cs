@@ -29,6 +29,10 @@ internal sealed partial class CredentialAssignmentDetector : ISecretDetector
         "suffix_token", "middle_token", "eot_token", "fim_token",
     };
 
+    // Values with a provider prefix are judged by that provider's detector (a GitHub token with a bad checksum is
+    // not a credential just because it is assigned to "token").
+    private static readonly string[] s_providerPrefixes = { "gh", "github_pat_", "hf_", "api_org_", "sk-", "sk_", "rk_", "AKIA", "ASIA", "xox", "xapp-", "AIza", "eyJ" };
+
     public IEnumerable<SecretHit> Find(string text)
     {
         int hits = 0;
@@ -67,7 +71,8 @@ internal sealed partial class CredentialAssignmentDetector : ISecretDetector
         && SecretText.Classes(value) >= 3
         && SecretText.Entropy(value) >= MinEntropy
         && !value.Contains("__", StringComparison.Ordinal)
-        && !value.StartsWith("http", StringComparison.OrdinalIgnoreCase);
+        && !value.StartsWith("http", StringComparison.OrdinalIgnoreCase)
+        && !s_providerPrefixes.Any(p => value.StartsWith(p, StringComparison.Ordinal) && (p != "gh" || value.Length > 3 && value[3] == '_'));
 
     [GeneratedRegex(@"(?<![A-Za-z0-9_.-])(?<key>[A-Za-z_][A-Za-z0-9_.-]{1,60})[""']?[ \t]*(?:=|:|=>)[ \t]*[""']?(?<value>[A-Za-z0-9+/=_\-.~!@#%^&*]{16,128})(?=[""'\s,;}\]]|$)",
         RegexOptions.CultureInvariant | RegexOptions.Multiline)]
