@@ -19,7 +19,7 @@ public static partial class RuleCatalog
         Rule(ShippedCodeExecution, "Command or code execution in shipped code", Severity.Warning, FindingCategory.CodeExecution,
             "Python code shipped with the model (custom modelling code, handlers, auto_map targets) calls exec, eval, compile, os.system, subprocess, pty or a deserializer of untrusted data. It runs when the model is loaded with trust_remote_code or by its serving handler.",
             ReviewCode),
-        Rule(ShippedCodeNetwork, "Network access in shipped code", Severity.Info, FindingCategory.Network,
+        Rule(ShippedCodeNetwork, "Network access in shipped code", Severity.Info, FindingCategory.CodeExecution,
             "Python code shipped with the model opens sockets or makes HTTP requests. Some processors download inputs legitimately; a model's code phoning home is a way to exfiltrate data.",
             ReviewCode),
         Rule(ShippedCodeFileAccess, "File deletion or permission change in shipped code", Severity.Info, FindingCategory.CodeExecution,

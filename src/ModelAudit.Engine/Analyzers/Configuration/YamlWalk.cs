@@ -53,14 +53,16 @@ internal sealed class YamlWalk
                     case SequenceStart:
                         frames.Push(new Frame(ChildPath(frames), IsMapping: false));
                         break;
-                    case MappingEnd or SequenceEnd:
+                    case MappingEnd or SequenceEnd when frames.Count > 0:
                         frames.Pop();
                         AfterValue(frames);
                         break;
                 }
             }
         }
-        catch (YamlException ex)
+        // YamlDotNet's scanner also throws InvalidOperationException (an internal stack underflow) on some broken
+        // documents; for us both mean "this is not YAML a loader accepts".
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
         {
             walk.Error = ex.Message;
         }
