@@ -43,6 +43,6 @@ internal sealed partial class GitHubTokenDetector : PatternDetector
         return new string(chars);
     }
 
-    [GeneratedRegex(@"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b", RegexOptions.CultureInvariant)]
     private static partial Regex Token();
 }

@@ -13,6 +13,6 @@ internal sealed partial class GoogleApiKeyDetector : PatternDetector
 
     protected override bool IsValid(string value) => SecretText.Classes(value.AsSpan(4)) >= 3;
 
-    [GeneratedRegex(@"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])", RegexOptions.CultureInvariant)]
     private static partial Regex Key();
 }

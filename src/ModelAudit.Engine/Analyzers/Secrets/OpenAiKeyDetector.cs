@@ -14,6 +14,6 @@ internal sealed partial class OpenAiKeyDetector : PatternDetector
 
     protected override string ShownPrefix(string value) => value[..(value.IndexOf('-', 3) is > 0 and < 12 and var dash ? dash + 1 : 3)];
 
-    [GeneratedRegex(@"\bsk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}", RegexOptions.CultureInvariant)]
     private static partial Regex Key();
 }

@@ -27,8 +27,16 @@ internal abstract class PatternDetector : ISecretDetector
     /// <summary>True when the format carries its own proof (a checksum), so doc-looking words do not disqualify it.</summary>
     protected virtual bool SelfValidating => false;
 
+    /// <summary>A cheap literal pre-check for patterns whose regex cannot start with a literal.</summary>
+    protected virtual bool MayContain(string text) => true;
+
     public IEnumerable<SecretHit> Find(string text)
     {
+        if (!MayContain(text))
+        {
+            yield break;
+        }
+
         int hits = 0;
         for (Match m = Pattern.Match(text); m.Success && hits < MaxHitsPerFragment; m = m.NextMatch())
         {

@@ -15,8 +15,16 @@ internal sealed partial class UrlPasswordDetector : ISecretDetector
     public IEnumerable<SecretHit> Find(string text)
     {
         int hits = 0;
-        for (Match m = Url().Match(text); m.Success && hits < 20; m = m.NextMatch())
+        // Only around "://" (a scheme is at most 12 characters before it): the regex alone tries every word.
+        for (int at = text.IndexOf("://", StringComparison.Ordinal); at >= 0 && hits < 20; at = text.IndexOf("://", at + 3, StringComparison.Ordinal))
         {
+            int start = Math.Max(0, at - 12);
+            Match m = Url().Match(text, start, Math.Min(text.Length, at + 3 + 64 + 1 + 128 + 1 + 253) - start);
+            if (!m.Success)
+            {
+                continue;
+            }
+
             string password = m.Groups["password"].Value;
             if (password.Length < 4 || SecretText.IsPlaceholder(password) || password.StartsWith('$') || password.StartsWith('%')
                 || s_placeholderPasswords.Contains(password, StringComparer.OrdinalIgnoreCase) || password.All(c => c == '*'))
