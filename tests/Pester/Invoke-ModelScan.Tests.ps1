@@ -532,6 +532,8 @@ Describe 'Cancelling a scan of a large file' {
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 1
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         } finally { $ps.Dispose() }
+    }
+}
 
 Describe 'Invoke-ModelScan on a Hugging Face-like repository' {
     BeforeAll {
