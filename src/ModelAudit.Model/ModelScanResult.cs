@@ -61,6 +61,9 @@ public sealed class ModelScanResult
     /// <summary>Errors that stopped part or all of the scan (unreadable file, cancelled, timed out).</summary>
     public IReadOnlyList<string> Errors { get; }
 
+    /// <summary>The licence the file declares (model card, metadata, LICENSE text); null when it declares none.</summary>
+    public ModelLicense? License { get; init; }
+
     /// <summary>Tensors the format declares (counted in full, even past the engine's kept-tensor cap).</summary>
     public long TensorCount { get; init; }
 

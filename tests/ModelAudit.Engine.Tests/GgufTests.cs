@@ -65,7 +65,7 @@ public sealed class GgufTests
     [Fact]
     public void Chat_templates_reach_the_analyzers_as_templates_and_other_strings_as_metadata()
     {
-        const string Key = "AKIAIOSFODNN7EXAMPLE";
+        const string Key = "AKIADN73U55XTPLPFT7V";
         var b = new GgufBuilder()
             .String("tokenizer.chat_template", "{{ bos_token }} " + Key)
             .String("tokenizer.chat_template.tool_use", "{# " + Key + " #}")
@@ -82,7 +82,7 @@ public sealed class GgufTests
     [Fact]
     public void The_vocabulary_is_not_handed_to_the_analyzers()
     {
-        var b = new GgufBuilder().Strings("tokenizer.ggml.tokens", "a", "AKIAIOSFODNN7EXAMPLE token").Strings("tokenizer.ggml.merges", "a b", "AKIAIOSFODNN7EXAMPLE x");
+        var b = new GgufBuilder().Strings("tokenizer.ggml.tokens", "a", "AKIADN73U55XTPLPFT7V token").Strings("tokenizer.ggml.merges", "a b", "AKIADN73U55XTPLPFT7V x");
         ModelScanResult result = Scan.Bytes(b.Build(), "m.gguf");
         Assert.Equal(ScanOutcome.Clean, result.Outcome);
         Assert.Empty(result.Findings);
@@ -97,7 +97,7 @@ public sealed class GgufTests
             w.U64(2);
             w.U32(8);
             w.U64(1);
-            w.Str("AKIAIOSFODNN7EXAMPLE nested");
+            w.Str("AKIADN73U55XTPLPFT7V nested");
             w.U32(4);
             w.U64(3);
             w.U32(1);

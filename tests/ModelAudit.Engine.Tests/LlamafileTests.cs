@@ -7,7 +7,7 @@ namespace ModelAudit.Engine.Tests;
 /// with a raw GGUF inside. The executable is reported as such and the model is scanned.</summary>
 public sealed class LlamafileTests
 {
-    private const string Secret = "AKIAIOSFODNN7EXAMPLE";
+    private const string Secret = "AKIADN73U55XTPLPFT7V";
 
     // An ELF header followed by code-like bytes, including the string "GGUF" as llama.cpp's own loader has it.
     private static byte[] Program()

@@ -176,7 +176,7 @@ public sealed class OnnxTests : IDisposable
     public void Metadata_props_and_doc_strings_reach_the_analyzers()
     {
         byte[] model = Model(Graph("g", new[] { Node("Relu", "r", new[] { "x" }, new[] { "y" }) }),
-            m => m.Entry(14, "deploy_key", "AKIAIOSFODNN7EXAMPLE"));
+            m => m.Entry(14, "deploy_key", "AKIADN73U55XTPLPFT7V"));
         ModelScanResult result = Scan.Bytes(model, "model.onnx");
         ModelFinding secret = Assert.Single(result.Findings, f => f.RuleId == "MA4001");
         Assert.Equal("Secrets", secret.Scanner);

@@ -106,7 +106,7 @@ public sealed class OpenVinoTests : IDisposable
     [Fact]
     public void Runtime_info_goes_to_the_analyzers()
     {
-        string xml = Network().Replace("<framework value=\"onnx\" />", "<framework value=\"AKIAIOSFODNN7EXAMPLE\" />");
+        string xml = Network().Replace("<framework value=\"onnx\" />", "<framework value=\"AKIADN73U55XTPLPFT7V\" />");
         ModelScanResult result = ScanPair(xml);
         Assert.True(result.Has("MA4001"), result.Describe());
     }

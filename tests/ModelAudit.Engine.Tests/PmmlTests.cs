@@ -83,7 +83,7 @@ public sealed class PmmlTests
     public void A_data_only_extension_is_clean_and_its_text_reaches_the_analyzers()
     {
         Assert.Equal(ScanOutcome.Clean, Scan.Bytes(Document("<Extension name=\"repr\" value=\"PMMLPipeline(steps=[...])\"/>"), "model.pmml").Outcome);
-        ModelScanResult secret = Scan.Bytes(Document("<Extension name=\"note\" value=\"AKIAIOSFODNN7EXAMPLE\"/>"), "model.pmml");
+        ModelScanResult secret = Scan.Bytes(Document("<Extension name=\"note\" value=\"AKIADN73U55XTPLPFT7V\"/>"), "model.pmml");
         Assert.True(secret.Has("MA4001"), secret.Describe());
     }
 

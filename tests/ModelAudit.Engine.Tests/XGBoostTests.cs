@@ -74,7 +74,7 @@ public sealed class XGBoostTests
     [Fact]
     public void Attributes_go_to_the_analyzers()
     {
-        ModelScanResult result = Scan.Bytes(Model(attributes: "{\"note\":\"AKIAIOSFODNN7EXAMPLE\"}"), "model.json");
+        ModelScanResult result = Scan.Bytes(Model(attributes: "{\"note\":\"AKIADN73U55XTPLPFT7V\"}"), "model.json");
         Assert.True(result.Has("MA4001"), result.Describe());
     }
 

@@ -534,3 +534,30 @@ Describe 'Cancelling a scan of a large file' {
         } finally { $ps.Dispose() }
     }
 }
+
+Describe 'Invoke-ModelScan on a Hugging Face-like repository' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        $repo = Join-Path $TestDrive 'hf_repo'
+        Copy-Item (Join-Path $Fixtures 'hf_repo') $repo -Recurse
+    }
+
+    It 'exits 0 for the benign repository, with no findings and the card licence on its result' {
+        $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$repo' -EnableExit | Out-Null"
+        $child.ExitCode | Should -Be 0 -Because $child.Output
+        Import-Module $ModulePath -Force
+        $results = Invoke-ModelScan -LiteralPath $repo -MinimumSeverity Info
+        $results.Count | Should -Be 8
+        ($results | ForEach-Object Findings) | Should -BeNullOrEmpty
+        ($results | Where-Object { $_.Path -like '*README.md' }).License.SpdxId | Should -Be 'Apache-2.0'
+    }
+
+    It 'exits 1 once a secret is added anywhere in it, and never shows the secret' {
+        $token = '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'
+        Add-Content -Path (Join-Path $repo 'generation_config.json') -Value "`n// $token"
+        $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$repo' | ForEach-Object Findings | Format-List * | Out-String -Width 400; Invoke-ModelScan -LiteralPath '$repo' -EnableExit | Out-Null"
+        $child.ExitCode | Should -Be 1
+        $child.Output | Should -Match 'MA4001'
+        $child.Output | Should -Not -Match 'LzdocJisAjIhKtJRlg'
+    }
+}

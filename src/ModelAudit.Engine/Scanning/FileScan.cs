@@ -54,6 +54,9 @@ internal sealed class FileScan
 
     public List<TensorRegion> Tensors { get; } = new();
 
+    /// <summary>The licence the file declares; the first one found (the file itself before its members) is kept.</summary>
+    public ModelLicense? License { get; set; }
+
     public long TensorCount { get; private set; }
 
     public bool IsInconclusive => _inconclusiveReasons.Count > 0;

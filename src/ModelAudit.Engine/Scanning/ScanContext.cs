@@ -101,6 +101,9 @@ internal sealed class ScanContext
         }
     }
 
+    /// <summary>Records the licence the file declares (for SBOMs); the first one found is kept.</summary>
+    public void RecordLicense(ModelLicense license) => File.License ??= license;
+
     /// <summary>Records where a tensor's bytes are, for weight analysis and the result summary.</summary>
     public void ReportTensor(TensorRegion region) => File.AddTensor(region);
 

@@ -113,6 +113,7 @@ public sealed class ScanEngine
             TensorCount = file.TensorCount,
             ParameterCount = tensors.Parameters,
             TensorDTypes = tensors.DTypes,
+            License = file.License,
         };
     }
 

@@ -1,5 +1,11 @@
 using ModelAudit.Engine.Analyzers;
 using ModelAudit.Engine.Analyzers.Templates;
+using ModelAudit.Engine.Analyzers.Configuration;
+using ModelAudit.Engine.Analyzers.Licensing;
+using ModelAudit.Engine.Analyzers.Network;
+using ModelAudit.Engine.Analyzers.PythonCode;
+using ModelAudit.Engine.Analyzers.Secrets;
+using ModelAudit.Engine.Analyzers.Versions;
 using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Formats.CatBoost;
@@ -79,6 +85,13 @@ internal sealed class ScannerRegistry
         {
             new SecretsAnalyzer(),
             new ChatTemplateAnalyzer(),
+            new NetworkAnalyzer(),
+            new HuggingFaceConfigAnalyzer(),
+            new YamlTagAnalyzer(),
+            new MlflowModelAnalyzer(),
+            new RequirementsAnalyzer(),
+            new PythonCodeAnalyzer(),
+            new LicenseAnalyzer(),
         });
 
     public IReadOnlyList<IFormatScanner> Scanners { get; }

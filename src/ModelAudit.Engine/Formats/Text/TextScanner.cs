@@ -13,7 +13,8 @@ namespace ModelAudit.Engine.Formats.Text;
 /// </summary>
 internal sealed class TextScanner : IFormatScanner
 {
-    private const int ChunkChars = 1 << 20;
+    /// <summary>Characters per fragment; a file that fits in one is handed over whole (analyzers parse such configs).</summary>
+    internal const int ChunkChars = 1 << 20;
     private const int Overlap = 256;
     private static readonly string[] s_scriptExtensions = { ".py", ".sh", ".bash", ".ps1", ".bat", ".cmd", ".js", ".vbs", ".pl", ".rb" };
 
