@@ -76,6 +76,18 @@ public sealed class ReportTests
             p => p.GetProperty("name").GetString() == "modelaudit:parameterCount" && p.GetProperty("value").GetString() == "8");
     }
 
+    [Fact]
+    public void TheLicenseFoundInAModelCardIsTheComponentsLicense()
+    {
+        ModelScanResult card = Scan.File(Scan.Fixture(Path.Combine("hf_repo", "README.md")));
+        Assert.NotNull(card.License);
+        string bom = Render("CycloneDx", new[] { card });
+        ReportSchemas.AssertValid(ReportSchemas.CycloneDx, bom);
+        JsonElement license = JsonDocument.Parse(bom).RootElement.GetProperty("components")[0].GetProperty("licenses")[0].GetProperty("license");
+        Assert.Equal(card.License!.SpdxId ?? card.License.Name,
+            license.TryGetProperty("id", out JsonElement id) ? id.GetString() : license.GetProperty("name").GetString());
+    }
+
     // A 2x2 F32 tensor and a 4-element BF16 tensor, as safetensors writes them.
     private static byte[] SafeTensors()
     {

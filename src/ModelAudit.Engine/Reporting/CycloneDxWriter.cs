@@ -145,8 +145,27 @@ public sealed class CycloneDxWriter : IReportWriter
             json.WriteEndArray();
         }
 
-        // SEAM(license): the content engineer adds a license property to ModelScanResult; once it is on main, write it
-        // here as "licenses": [{ "license": { "id": <SPDX id> } }] (or "expression" for a compound one).
+        // The license found in the model's metadata, card or LICENSE file: an SPDX id when it maps to one, the name
+        // as written otherwise (CycloneDX takes either form).
+        if (result.License is { } license)
+        {
+            json.WriteStartArray("licenses");
+            json.WriteStartObject();
+            json.WriteStartObject("license");
+            if (license.SpdxId is { } spdx)
+            {
+                json.WriteString("id", spdx);
+            }
+            else
+            {
+                json.WriteString("name", license.Name);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndArray();
+        }
+
         json.WriteStartArray("properties");
         Property(json, "path", result.Path);
         Property(json, "format", result.Format);
