@@ -29,6 +29,9 @@
             Tags       = @('Security', 'MachineLearning', 'Pickle', 'PyTorch', 'SupplyChain', 'Scanner')
             LicenseUri = 'https://github.com/modelaudit/ModelAudit.PowerShell/blob/main/LICENSE'
             ProjectUri = 'https://github.com/modelaudit/ModelAudit.PowerShell'
+            # MIT asks nothing of the installer, so Install-PSResource must not prompt.
+            RequireLicenseAcceptance = $false
+            ReleaseNotes = 'First release: static scanning of pickle, PyTorch, joblib, NumPy, SafeTensors and archive files; see Get-ModelScanner for the full format list.'
         }
     }
 }
