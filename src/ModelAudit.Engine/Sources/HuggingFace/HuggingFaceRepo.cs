@@ -20,7 +20,7 @@ public sealed record HuggingFaceRepo(string Kind, string Id, string Revision, st
     public string UrlPrefix => Kind == "model" ? string.Empty : ApiKind + "/";
 
     /// <summary>The display URI of a file in the repository; results carry it as their path.</summary>
-    public string DisplayFor(string filePath) => $"hf://{UrlPrefix}{Id}@{Revision}/{filePath}";
+    public string DisplayFor(string filePath) => $"hf://{UrlPrefix}{Id}@{Revision}" + (filePath.Length == 0 ? string.Empty : "/" + filePath);
 
     /// <summary>Parses <paramref name="text"/>; null when it is not a Hugging Face reference. <paramref name="mirrorHost"/>
     /// is the host of HF_ENDPOINT, whose web URLs are Hub URLs too.</summary>
