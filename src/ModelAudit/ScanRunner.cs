@@ -99,6 +99,21 @@ internal sealed class ScanRunner
         + $"TimeoutSec {(_engine.Options.Timeout is { } t ? t.TotalSeconds.ToString(CultureInfo.InvariantCulture) : "none")}, "
         + $"SHA-256 {(_engine.Options.SkipHash ? "skipped" : "computed (reads every byte)")}";
 
+    /// <summary>True for a remote URI (hf://, s3://, https://, models:/ …): it is never handed to PowerShell's path resolution.</summary>
+    public static bool IsRemote(string text) => RemoteTarget.IsRemote(text);
+
+    /// <summary>Adds the objects under a remote URI. Throws <see cref="NotSupportedException"/> for a store not scanned
+    /// yet and <see cref="FormatException"/> for a URI that store cannot mean; listing failures go to <paramref name="failed"/>.</summary>
+    public void AddRemote(string uri, string? token, int input, Action<string, string> failed)
+    {
+        IScanSource source = RemoteTarget.SourceFor(uri, token);
+        foreach (ScanItem item in source.Enumerate(_engine.Options, e => failed(e.Path, e.Message)))
+        {
+            _items.Add(item);
+            _inputOf.Add(input);
+        }
+    }
+
     /// <summary>Scans everything added, in parallel, yielding (result, input index, why the item is not a regular
     /// file or null) in the order added.</summary>
     public IEnumerable<(ModelScanResult Result, int Input, string? NotRegular)> Run(int throttle, Action<int, int, string> progress, CancellationToken cancellationToken)

@@ -80,6 +80,7 @@ public sealed class ScanEngine
 
                 Dispatch(context, stream, System.IO.Path.GetFileName(item.Path), raw.CanSeek ? raw.Length : item.Length);
                 sha256 = hashing?.Finish();
+                CheckPublishedHash(context, item.Info.PublishedSha256, sha256);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -93,6 +94,25 @@ public sealed class ScanEngine
         }
 
         return Finish(file, item, sha256, size, stopwatch, errors);
+    }
+
+    // A store that publishes a SHA-256 (a Hugging Face LFS oid) vouches for those bytes: served bytes that differ were
+    // changed after publication, in transit or in a mirror.
+    private static void CheckPublishedHash(ScanContext context, string? published, string? computed)
+    {
+        if (published is null)
+        {
+            return;
+        }
+
+        if (computed is null)
+        {
+            context.Report(RuleIds.PublishedHashNotVerified, $"The store publishes SHA-256 {published}; the content was not hashed, so it was not checked.", evidence: published);
+        }
+        else if (!string.Equals(published, computed, StringComparison.OrdinalIgnoreCase))
+        {
+            context.Report(RuleIds.PublishedHashMismatch, $"The content's SHA-256 is {computed}, but the store publishes {published} for it.", evidence: published);
+        }
     }
 
     // The outcome is a fact about the file, computed from every finding; -MinimumSeverity only filters what is emitted.

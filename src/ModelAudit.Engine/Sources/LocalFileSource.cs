@@ -137,7 +137,8 @@ public sealed class LocalFileSource : IScanSource
             fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan), info);
     }
 
-    private static bool Matches(string name, ScanOptions options, Func<string, bool>? nameFilter)
+    /// <summary>Whether a file name passes -Include and -Exclude (remote sources apply the same filter).</summary>
+    internal static bool Matches(string name, ScanOptions options, Func<string, bool>? nameFilter)
     {
         if (nameFilter is not null && !nameFilter(name))
         {

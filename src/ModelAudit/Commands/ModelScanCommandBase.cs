@@ -17,6 +17,9 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     /// <summary>Parameter set name for -LiteralPath.</summary>
     protected const string LiteralPathSet = "LiteralPath";
 
+    /// <summary>Parameter set name for -Uri.</summary>
+    protected const string UriSet = "Uri";
+
     private const int ProgressId = 0x4D41;
     private readonly CancellationTokenSource _cancel = new();
     private readonly List<string> _inputs = new();
@@ -37,6 +40,20 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
+    /// <summary>Remote objects or folders to scan: hf://org/repo[@revision][/path] or a Hugging Face URL. Remote URIs
+    /// given to -Path or through the pipeline are recognised the same way, before any path resolution.</summary>
+    [Parameter(ParameterSetName = UriSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Uri { get; set; } = Array.Empty<string>();
+
+    /// <summary>Credential for remote stores; its password is the token (a Hugging Face access token). Without it,
+    /// each store's usual environment variable is used (HF_TOKEN).</summary>
+    [Parameter(ParameterSetName = UriSet)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
     /// <summary>Scan the files in sub-folders of folder targets too.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
@@ -45,12 +62,14 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     /// <summary>Only files whose names match one of these wildcard patterns.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = UriSet)]
     [SupportsWildcards]
     public string[] Include { get; set; } = Array.Empty<string>();
 
     /// <summary>Leave out files whose names match one of these wildcard patterns.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = UriSet)]
     [SupportsWildcards]
     public string[] Exclude { get; set; } = Array.Empty<string>();
 
@@ -58,29 +77,34 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     /// file is scanned and hashed whole.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = UriSet)]
     [ValidateRange(1, long.MaxValue)]
     public long MaxFileSize { get; set; }
 
     /// <summary>Per-file time budget in seconds; 0 (the default) for none. A file that runs out is reported Inconclusive.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = UriSet)]
     [ValidateRange(0, 86400)]
     public int TimeoutSec { get; set; }
 
     /// <summary>Do not compute SHA-256, so formats skipped by seek read only the bytes they need.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = UriSet)]
     public SwitchParameter SkipHash { get; set; }
 
     /// <summary>How many files to scan at once.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = UriSet)]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = Math.Min(Environment.ProcessorCount, 8);
 
     /// <summary>A policy file (.psd1): DeniedGlobals, AllowedGlobals, SeverityOverrides and Limits. See about_ModelAudit.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = UriSet)]
     [ValidateNotNullOrEmpty]
     public string? Policy { get; set; }
 
@@ -172,8 +196,15 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
 
         bool literal = ParameterSetName == LiteralPathSet;
         _pathsGiven = true;
-        foreach (string raw in literal ? LiteralPath : Path)
+        foreach (string raw in ParameterSetName == UriSet ? Uri : literal ? LiteralPath : Path)
         {
+            // A URI is never a provider path: PowerShell would read "s3:" as a drive and fail with "drive not found".
+            if (ParameterSetName == UriSet || ScanRunner.IsRemote(raw))
+            {
+                AddRemote(raw);
+                continue;
+            }
+
             foreach (var (file, nameFilter) in Targets(raw, literal))
             {
                 int input = _inputs.Count;
@@ -214,6 +245,25 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
                         : $"Nothing to scan in '{file}'{(Include.Length + Exclude.Length > 0 || nameFilter is not null ? " that matches the filters" : string.Empty)}.");
                 }
             }
+        }
+    }
+
+    private void AddRemote(string uri)
+    {
+        int input = _inputs.Count;
+        _inputs.Add(uri);
+        try
+        {
+            _runner!.AddRemote(uri, Credential?.GetNetworkCredential().Password, input, (path, message) =>
+                WriteItemError(new IOException($"Cannot list '{path}': {message}"), "ModelRemoteUnreadable", ErrorCategory.ReadError, path));
+        }
+        catch (NotSupportedException ex)
+        {
+            WriteItemError(ex, "ModelUriNotSupported", ErrorCategory.NotImplemented, uri);
+        }
+        catch (FormatException ex)
+        {
+            WriteItemError(ex, "ModelUriInvalid", ErrorCategory.InvalidArgument, uri);
         }
     }
 

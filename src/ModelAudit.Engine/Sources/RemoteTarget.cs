@@ -1,0 +1,52 @@
+using ModelAudit.Engine.Sources.HuggingFace;
+
+namespace ModelAudit.Engine.Sources;
+
+/// <summary>
+/// Recognises remote URIs before anything treats them as paths (PowerShell would take <c>s3:</c> for a drive) and
+/// makes the source that lists them. A scheme is recognised whether or not its store is supported yet, so an
+/// unsupported store is a clear error rather than "drive not found".
+/// </summary>
+public static class RemoteTarget
+{
+    // Schemes that are written with "//" (hf://org/repo) and MLflow's, written with a single slash (models:/Name/1).
+    private static readonly string[] SlashSlashSchemes = { "hf", "s3", "gs", "http", "https" };
+    private static readonly string[] MlflowSchemes = { "models", "runs" };
+
+    /// <summary>True when <paramref name="text"/> is a remote URI (hf://, s3://, gs://, http(s)://, models:/, runs:/).</summary>
+    public static bool IsRemote(string text)
+    {
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 1)
+        {
+            return false; // "C:\models" is a drive, not a scheme
+        }
+
+        string scheme = text[..colon];
+        string rest = text[(colon + 1)..];
+        return (SlashSlashSchemes.Contains(scheme, StringComparer.OrdinalIgnoreCase) && rest.StartsWith("//", StringComparison.Ordinal))
+            || (MlflowSchemes.Contains(scheme, StringComparer.OrdinalIgnoreCase) && rest.StartsWith('/'));
+    }
+
+    /// <summary>The source for a remote URI. Throws <see cref="NotSupportedException"/> for a store not supported yet
+    /// and <see cref="FormatException"/> for a URI its store cannot mean.</summary>
+    public static IScanSource SourceFor(string uri, string? token)
+    {
+        Uri endpoint = HuggingFaceSource.EndpointFromEnvironment();
+        if (HuggingFaceRepo.TryParse(uri, endpoint.Authority) is { } repo)
+        {
+            return new HuggingFaceSource(repo, endpoint, token ?? HuggingFaceSource.TokenFromEnvironment());
+        }
+
+        if (uri.StartsWith("hf://", StringComparison.OrdinalIgnoreCase) || IsHubHost(uri))
+        {
+            throw new FormatException($"'{uri}' is not a Hugging Face repository reference (hf://org/repo[@revision][/path]).");
+        }
+
+        string scheme = uri[..uri.IndexOf(':', StringComparison.Ordinal)].ToLowerInvariant();
+        throw new NotSupportedException($"Remote URIs of the form {scheme}:// are recognised but not scanned yet; copy the files locally to scan them.");
+    }
+
+    private static bool IsHubHost(string uri) => Uri.TryCreate(uri, UriKind.Absolute, out Uri? parsed)
+        && HuggingFaceRepo.HubHosts.Contains(parsed.Host, StringComparer.OrdinalIgnoreCase);
+}
