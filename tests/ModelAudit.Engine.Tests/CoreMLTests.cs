@@ -85,7 +85,7 @@ public sealed class CoreMLTests
     public void Metadata_reaches_the_analyzers()
     {
         byte[] model = new ProtoBuilder().Varint(1, 4).Message(2, d => d.Message(1, Feature("input"))
-            .Message(100, md => md.String(1, "token ghp_abcdefghijklmnopqrstuvwxyz0123456789"))).Message(500, _ => { }).ToArray();
+            .Message(100, md => md.String(1, "token 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"))).Message(500, _ => { }).ToArray();
         ModelScanResult result = Scan.Bytes(model, "model.mlmodel");
         Assert.True(result.Has("MA4001"), result.Describe());
     }
