@@ -45,13 +45,13 @@ internal sealed class CoreMLModelWalker
             switch (field)
             {
                 case 2:
-                    InMessage(WalkDescription);
+                    _reader.InMessage(WalkDescription);
                     break;
                 case 200 or 201:
-                    InMessage(() => WalkFieldAs(1, () => WalkPipeline(scope)));
+                    _reader.InMessage(() => WalkFieldAs(1, () => WalkPipeline(scope)));
                     break;
                 case 202:
-                    InMessage(() => WalkPipeline(scope));
+                    _reader.InMessage(() => WalkPipeline(scope));
                     break;
                 case 555:
                     string className = InMessageString(10);
@@ -59,12 +59,12 @@ internal sealed class CoreMLModelWalker
                         $"The {scope} is a custom model: Core ML runs the application's class '{className}' (MLCustomModel) to evaluate it.", at, className);
                     break;
                 case 556:
-                    InMessage(() => WalkFieldAs(1, () => WalkLinkedModelFile(scope, at)));
+                    _reader.InMessage(() => WalkFieldAs(1, () => WalkLinkedModelFile(scope, at)));
                     break;
                 default:
                     if (s_neuralNetworks.Contains(field))
                     {
-                        InMessage(() => WalkNeuralNetwork(scope));
+                        _reader.InMessage(() => WalkNeuralNetwork(scope));
                     }
                     else
                     {
@@ -76,13 +76,6 @@ internal sealed class CoreMLModelWalker
         }
     }
 
-    private void InMessage(Action body)
-    {
-        long token = _reader.BeginMessage();
-        body();
-        _reader.EndMessage(token);
-    }
-
     /// <summary>Walks only field <paramref name="number"/> of the current message, as a message, with <paramref name="body"/>.</summary>
     private void WalkFieldAs(int number, Action body)
     {
@@ -90,7 +83,7 @@ internal sealed class CoreMLModelWalker
         {
             if (_reader.Field == number && _reader.Wire == ProtoWireType.LengthDelimited)
             {
-                InMessage(body);
+                _reader.InMessage(body);
             }
             else
             {
@@ -128,7 +121,7 @@ internal sealed class CoreMLModelWalker
             if (_reader.Field == 1 && _reader.Wire == ProtoWireType.LengthDelimited)
             {
                 string inner = $"{scope} › pipeline model {index++}";
-                InMessage(() => WalkModel(inner));
+                _reader.InMessage(() => WalkModel(inner));
             }
             else
             {
@@ -186,7 +179,7 @@ internal sealed class CoreMLModelWalker
         {
             if (_reader.Field == 1 && _reader.Wire == ProtoWireType.LengthDelimited)
             {
-                InMessage(() => WalkLayer(scope));
+                _reader.InMessage(() => WalkLayer(scope));
             }
             else
             {
@@ -213,13 +206,13 @@ internal sealed class CoreMLModelWalker
                     break;
                 case (605 or 615, ProtoWireType.LengthDelimited):
                     string inner = $"{scope} › layer '{name}'";
-                    InMessage(() =>
+                    _reader.InMessage(() =>
                     {
                         while (_reader.Next())
                         {
                             if (_reader.Wire == ProtoWireType.LengthDelimited && _reader.Field is 1 or 2 or 3 or 4)
                             {
-                                InMessage(() => WalkNeuralNetwork(inner));
+                                _reader.InMessage(() => WalkNeuralNetwork(inner));
                             }
                             else
                             {

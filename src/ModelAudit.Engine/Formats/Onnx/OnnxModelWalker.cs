@@ -54,16 +54,16 @@ internal sealed class OnnxModelWalker
                     break;
                 case (7, ProtoWireType.LengthDelimited):
                     sawGraph = true;
-                    InMessage(() => WalkGraph("graph"));
+                    _reader.InMessage(() => WalkGraph("graph"));
                     break;
                 case (14, ProtoWireType.LengthDelimited):
-                    InMessage(() => WalkMetadataEntry("metadata_props"));
+                    _reader.InMessage(() => WalkMetadataEntry("metadata_props"));
                     break;
                 case (20, ProtoWireType.LengthDelimited):
-                    InMessage(WalkTrainingInfo);
+                    _reader.InMessage(WalkTrainingInfo);
                     break;
                 case (25, ProtoWireType.LengthDelimited):
-                    InMessage(WalkFunction);
+                    _reader.InMessage(WalkFunction);
                     break;
                 default:
                     r.SkipField();
@@ -80,13 +80,6 @@ internal sealed class OnnxModelWalker
         OnnxExternalDataCheck.Check(_context, _external);
     }
 
-    private void InMessage(Action body)
-    {
-        long token = _reader.BeginMessage();
-        body();
-        _reader.EndMessage(token);
-    }
-
     private void WalkTrainingInfo()
     {
         while (_reader.Next())
@@ -94,7 +87,7 @@ internal sealed class OnnxModelWalker
             if (_reader.Field is 1 or 2 && _reader.Wire == ProtoWireType.LengthDelimited)
             {
                 string scope = _reader.Field == 1 ? "training initialization graph" : "training algorithm graph";
-                InMessage(() => WalkGraph(scope));
+                _reader.InMessage(() => WalkGraph(scope));
             }
             else
             {
@@ -147,10 +140,10 @@ internal sealed class OnnxModelWalker
                     Judge(ReadNodeMessage(scope));
                     break;
                 case (5, ProtoWireType.LengthDelimited):
-                    InMessage(() => WalkTensor(scope));
+                    _reader.InMessage(() => WalkTensor(scope));
                     break;
                 case (15, ProtoWireType.LengthDelimited):
-                    InMessage(() => WalkSparseTensor(scope));
+                    _reader.InMessage(() => WalkSparseTensor(scope));
                     break;
                 case (10, ProtoWireType.LengthDelimited):
                     Analyze(scope + ".doc_string", _reader.TagOffset);
@@ -225,11 +218,11 @@ internal sealed class OnnxModelWalker
                     break;
                 case (5 or 10, ProtoWireType.LengthDelimited):
                     string tensorScope = $"{nodeScope}.{name}";
-                    InMessage(() => WalkTensor(tensorScope));
+                    _reader.InMessage(() => WalkTensor(tensorScope));
                     break;
                 case (6 or 11, ProtoWireType.LengthDelimited):
                     string graphScope = $"{nodeScope}.{name}";
-                    InMessage(() => WalkGraph(graphScope));
+                    _reader.InMessage(() => WalkGraph(graphScope));
                     break;
                 default:
                     _reader.SkipField();
@@ -244,7 +237,7 @@ internal sealed class OnnxModelWalker
         {
             if (_reader.Field is 1 or 2 && _reader.Wire == ProtoWireType.LengthDelimited)
             {
-                InMessage(() => WalkTensor(scope));
+                _reader.InMessage(() => WalkTensor(scope));
             }
             else
             {

@@ -35,7 +35,7 @@ internal sealed class PaddleProgramWalker
             if (_reader.Field == 1 && _reader.Wire == ProtoWireType.LengthDelimited)
             {
                 sawBlock = true;
-                InMessage(WalkBlock);
+                _reader.InMessage(WalkBlock);
             }
             else
             {
@@ -47,13 +47,6 @@ internal sealed class PaddleProgramWalker
         {
             throw new ModelFormatException("The Paddle program has no block.", 0);
         }
-    }
-
-    private void InMessage(Action body)
-    {
-        long token = _reader.BeginMessage();
-        body();
-        _reader.EndMessage(token);
     }
 
     private void WalkBlock()
@@ -91,7 +84,7 @@ internal sealed class PaddleProgramWalker
                     type = _reader.ReadString(MaxNameBytes);
                     break;
                 case (4, ProtoWireType.LengthDelimited):
-                    InMessage(() => ReadAttr(strings));
+                    _reader.InMessage(() => ReadAttr(strings));
                     break;
                 default:
                     _reader.SkipField();

@@ -159,6 +159,14 @@ internal sealed class ProtoReader
         Depth--;
     }
 
+    /// <summary>Runs <paramref name="body"/> over the embedded message just read, then skips what it left.</summary>
+    public void InMessage(Action body)
+    {
+        long token = BeginMessage();
+        body();
+        EndMessage(token);
+    }
+
     /// <summary>Skips the value of the field just read; returns the offset and length of its payload.</summary>
     public (long Offset, long Length) SkipField()
     {

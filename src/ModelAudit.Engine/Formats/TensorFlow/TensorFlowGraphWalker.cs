@@ -75,13 +75,13 @@ internal sealed class TensorFlowGraphWalker
             switch (_reader.Field, _reader.Wire)
             {
                 case (1, ProtoWireType.LengthDelimited):
-                    InMessage(WalkMetaInfo);
+                    _reader.InMessage(WalkMetaInfo);
                     break;
                 case (2, ProtoWireType.LengthDelimited):
-                    InMessage(WalkGraphDef);
+                    _reader.InMessage(WalkGraphDef);
                     break;
                 case (3, ProtoWireType.LengthDelimited):
-                    InMessage(() => ReadSaverScopes(saverScopes));
+                    _reader.InMessage(() => ReadSaverScopes(saverScopes));
                     break;
                 default:
                     _reader.SkipField();
@@ -94,13 +94,6 @@ internal sealed class TensorFlowGraphWalker
         {
             ReportHits();
         }
-    }
-
-    private void InMessage(Action body)
-    {
-        long token = _reader.BeginMessage();
-        body();
-        _reader.EndMessage(token);
     }
 
     private void WalkMetaInfo()
@@ -152,7 +145,7 @@ internal sealed class TensorFlowGraphWalker
                     JudgeNode(ReadNodeMessage(null));
                     break;
                 case (2, ProtoWireType.LengthDelimited):
-                    InMessage(WalkLibrary);
+                    _reader.InMessage(WalkLibrary);
                     break;
                 default:
                     _reader.SkipField();
@@ -167,7 +160,7 @@ internal sealed class TensorFlowGraphWalker
         {
             if (_reader.Field == 1 && _reader.Wire == ProtoWireType.LengthDelimited)
             {
-                InMessage(WalkFunction);
+                _reader.InMessage(WalkFunction);
             }
             else
             {
@@ -227,7 +220,7 @@ internal sealed class TensorFlowGraphWalker
                     op = _reader.ReadString(MaxNameBytes);
                     break;
                 case (5, ProtoWireType.LengthDelimited):
-                    InMessage(() => ReadAttr(name, strings));
+                    _reader.InMessage(() => ReadAttr(name, strings));
                     break;
                 default:
                     _reader.SkipField();
@@ -252,7 +245,7 @@ internal sealed class TensorFlowGraphWalker
                     break;
                 case (2, ProtoWireType.LengthDelimited):
                     string attr = key;
-                    InMessage(() => ReadAttrValue(node, attr, strings));
+                    _reader.InMessage(() => ReadAttrValue(node, attr, strings));
                     break;
                 default:
                     _reader.SkipField();
@@ -271,7 +264,7 @@ internal sealed class TensorFlowGraphWalker
                     KeepString(node, key, strings);
                     break;
                 case (1, ProtoWireType.LengthDelimited):
-                    InMessage(() =>
+                    _reader.InMessage(() =>
                     {
                         while (_reader.Next())
                         {
