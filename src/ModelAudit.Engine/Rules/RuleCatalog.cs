@@ -228,6 +228,14 @@ public static partial class RuleCatalog
 
     static partial void AddPackageRules(List<ModelRule> rules);
 
+    static partial void AddFollowupRules(List<ModelRule> rules);
+
+    static partial void AddRobustnessRules(List<ModelRule> rules);
+
+    static partial void AddFormatGapRules(List<ModelRule> rules);
+
+    static partial void AddContentGapRules(List<ModelRule> rules);
+
     private static ModelRule[] BuildRules()
     {
         var rules = new List<ModelRule>(CoreRules());
@@ -242,6 +250,10 @@ public static partial class RuleCatalog
         AddWeightRules(rules);
         AddRemoteRules(rules);
         AddPackageRules(rules);
+        AddFollowupRules(rules);
+        AddRobustnessRules(rules);
+        AddFormatGapRules(rules);
+        AddContentGapRules(rules);
         return rules.ToArray();
     }
 
