@@ -235,9 +235,15 @@ public sealed class ImportThenFailTests
     }
 }
 
-/// <summary>A FRAME that ends inside an import's lines: _pickle.c drops the partial line and reads a fresh one.</summary>
+/// <summary>
+/// An opcode that crosses a FRAME's end: _pickle.c reading a file without peek() (torch.load's BytesIO) drops what is
+/// left of the frame and reads the argument afresh from the frame's end, so from there it runs other opcodes than a
+/// linear reading. The file is read a second time that way and what C would import and call is graded too.
+/// </summary>
 public sealed class FrameSplitImportTests
 {
+    private const string CReading = "as _pickle.c reads one without peek()";
+
     [Fact]
     public void The_name_the_C_unpickler_imports_after_the_frame_is_graded_too()
     {
@@ -245,7 +251,8 @@ public sealed class FrameSplitImportTests
         byte[] data = Convert.FromHexString("800495040000000000000063646174" + "6275696c74696e730a6f70656e0a288c0a6563686f2070776e656474522e");
         ModelScanResult result = Scan.Bytes(data, "data.pkl");
         Assert.True(result.Has("MA1007", Severity.Critical), result.Describe());
-        Assert.Contains(result.Findings, f => f.RuleId == "MA1009" && f.Evidence == "builtins.open");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1009" && f.Evidence!.StartsWith("builtins.open(", StringComparison.Ordinal)
+            && f.Message.Contains(CReading, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -255,6 +262,60 @@ public sealed class FrameSplitImportTests
         byte[] data = Convert.FromHexString("80049508000000000000006370" + "6f7369780a78" + "73797374656d0a2e");
         ModelScanResult result = Scan.Bytes(data, "data.pkl");
         Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Evidence == "posix.system");
+    }
+
+    [Fact]
+    public void Differential_example_a_binfloat_across_the_frame_end_hides_a_call_only_c_makes()
+    {
+        // s3002-26261: PROTO 3, MARK, FRAME 8 holding MARK NONE POP and half a BINFLOAT. The linear reading takes the
+        // float from the frame and fails on NEWOBJ; pickle._Unpickler fails at the frame end; _pickle.c drops the
+        // half float, reads 8 fresh bytes after the frame and goes on to io.open(None). It used to scan Clean.
+        byte[] data = Convert.FromHexString(
+            "800328" + "950800000000000000" + "284e30473fda8457" + "f97de69e28816f31" + "63696f0a6f70656e0a4e8552" + "4301384620322e300a64924620322e300a90522e");
+        ModelScanResult result = Scan.Bytes(data, "data.dat");
+        Assert.NotEqual(ScanOutcome.Clean, result.Outcome);
+        Assert.True(result.Has("MA1007", Severity.Critical), result.Describe());
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1009" && f.Evidence!.StartsWith("io.open(", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(3)] // a BININT argument split 3 + 1
+    [InlineData(1)] // split 1 + 3
+    public void A_fixed_size_argument_across_the_frame_end_resumes_after_the_frame(int inFrame)
+    {
+        // FRAME holds EMPTY_TUPLE and the first bytes of BININT's argument; C skips them and reads its four bytes after
+        // the frame, then runs the GLOBAL/REDUCE that follow. Linear: the BININT eats the first bytes of 'cos…'.
+        byte[] frame = new byte[] { (byte)')', (byte)'J' }.Concat(Enumerable.Repeat((byte)'0', inFrame)).ToArray();
+        byte[] after = new byte[] { 1, 2, 3, 4 }.Concat("0cos\nsystem\n(S'id'\ntR."u8.ToArray()).ToArray();
+        byte[] data = new PickleBuilder().Proto(4).Frame(frame.Length).ToArray().Concat(frame).Concat(after).ToArray();
+        ModelScanResult result = Scan.Bytes(data, "data.pkl");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Severity == Severity.Critical
+            && f.Message.Contains(CReading, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_frame_that_overflows_the_buffered_frame_starts_at_its_end()
+    {
+        // FRAME 10 buffers [FRAME n, 'S']: n bytes do not fit in what is left, so C drops the 'S' and takes the next n
+        // bytes as the frame; they hold the call. The linear reading starts a STRING at the 'S' and fails on 'cos'.
+        byte[] call = "cos\nsystem\n(S'id'\ntR."u8.ToArray();
+        byte[] inner = new PickleBuilder().Frame(call.Length).ToArray();
+        byte[] outer = inner.Concat(new byte[] { (byte)'S' }).ToArray();
+        byte[] data = new PickleBuilder().Proto(4).Frame(outer.Length).ToArray().Concat(outer).Concat(call).ToArray();
+        ModelScanResult result = Scan.Bytes(data, "data.pkl");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Message.Contains(CReading, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_pickle_whose_frames_are_whole_is_read_once_and_stays_clean()
+    {
+        // Large frames written the way pickle.dumps writes them: no opcode crosses an end, no second reading.
+        var p = new PickleBuilder().Proto(4);
+        byte[] body = new PickleBuilder().EmptyDict().Str("w").Bytes(new byte[100]).SetItem().ToArray();
+        byte[] data = p.Frame(body.Length).ToArray().Concat(body).Concat(new PickleBuilder().Stop().ToArray()).ToArray();
+        ModelScanResult result = Scan.Bytes(data, "model.pkl");
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+        Assert.DoesNotContain(result.Findings, f => f.Message.Contains(CReading, StringComparison.Ordinal));
     }
 }
 

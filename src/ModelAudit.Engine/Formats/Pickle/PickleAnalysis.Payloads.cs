@@ -38,7 +38,7 @@ internal sealed partial class PickleAnalysis
         byte[] prefix = value.Data ?? Encoding.Latin1.GetBytes(value.AsString ?? "");
         if (MarshalSniffer.LooksLikeCode(prefix))
         {
-            _context.Report(RuleIds.MarshalledCode, $"A {value.Length:N0}-byte argument is a marshalled code object.", value.PayloadOffset, "marshal");
+            Report(RuleIds.MarshalledCode, $"A {value.Length:N0}-byte argument is a marshalled code object.", value.PayloadOffset, "marshal");
         }
 
         if (value.Kind != PValueKind.Bytes)
@@ -60,7 +60,7 @@ internal sealed partial class PickleAnalysis
 
         if (_stream is { CanSeek: true } stream)
         {
-            _context.Report(RuleIds.EmbeddedPickle, $"A {value.Length:N0}-byte bytes argument is itself a pickle; it was scanned.", value.PayloadOffset, "pickle");
+            Report(RuleIds.EmbeddedPickle, $"A {value.Length:N0}-byte bytes argument is itself a pickle; it was scanned.", value.PayloadOffset, "pickle");
             _context.ScanChild($"pickle@{value.PayloadOffset}", new WindowStream(stream, value.PayloadOffset, value.Length), value.Length, Speculative);
         }
         else
@@ -110,7 +110,7 @@ internal sealed partial class PickleAnalysis
 
         if (MarshalSniffer.LooksLikeCode(data))
         {
-            _context.Report(RuleIds.MarshalledCode, $"A {data.Length:N0}-byte {what} value is a marshalled code object.", offset, "marshal");
+            Report(RuleIds.MarshalledCode, $"A {data.Length:N0}-byte {what} value is a marshalled code object.", offset, "marshal");
         }
 
         if (PickleSniffer.IsCompletePickle(data))
@@ -133,7 +133,7 @@ internal sealed partial class PickleAnalysis
 
         // Raw bytes holding a pickle are real library output (torch storages pickled by plain pickle): what the inner
         // pickle does is graded on its own. Encoding a pickle as text has no such use.
-        _context.Report(encoding == "bytes" ? RuleIds.PickleInBytes : RuleIds.EmbeddedPickle,
+        Report(encoding == "bytes" ? RuleIds.PickleInBytes : RuleIds.EmbeddedPickle,
             $"A {encoding} value at offset {offset} holds a {data.Length:N0}-byte pickle; it was scanned.", offset, encoding);
         _context.ScanChild($"{encoding}@{offset}", new MemoryStream(data, writable: false), data.Length);
     }

@@ -28,13 +28,24 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     private readonly Dictionary<long, (string Module, string Name)> _extensions = new();
     private readonly SortedSet<string> _cves = new(StringComparer.Ordinal);
 
-    public PickleAnalysis(ScanContext context, Stream stream)
+    public PickleAnalysis(ScanContext context, Stream stream, string? readingNote = null)
     {
+        _readingNote = readingNote;
         _context = context;
         _stream = stream;
         _cves.UnionWith(context.Frame.CveHints);
         _cves.UnionWith(context.Frame.InJoblib ? new[] { "CVE-2020-13092" } : Array.Empty<string>());
     }
+
+    private readonly string? _readingNote;
+
+    /// <summary>True once an opcode crossed the end of its FRAME (the readers of CPython then read different bytes).</summary>
+    public bool SawFrameViolation { get; private set; }
+
+    // Findings of a second reading of the bytes say which reading found them; the same finding at the same offset in
+    // both readings is kept once (the file's findings are unique by rule, member, offset and evidence).
+    private void Report(string ruleId, string message, long? offset = null, string? evidence = null, IReadOnlyList<string>? cve = null) =>
+        _context.Report(ruleId, _readingNote is null ? message : $"{message} {_readingNote}", offset, evidence, cve);
 
     /// <summary>Persistent ids seen: PyTorch storages as (key, storage type, element count).</summary>
     public List<(string Key, string StorageType, long Count)> Storages { get; } = new();
@@ -90,7 +101,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     {
         if (repeated)
         {
-            _context.Report(RuleIds.PickleStructureAnomaly,
+            Report(RuleIds.PickleStructureAnomaly,
                 "A second PROTO opcode inside one pickle stream: a payload may have been spliced into an existing pickle.", offset, $"PROTO {protocol}");
         }
     }
@@ -119,7 +130,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     {
         Consequence();
         string detail = $"STACK_GLOBAL({module.Render(60)}, {name.Render(60)})";
-        _context.Report(RuleIds.DynamicImport,
+        Report(RuleIds.DynamicImport,
             $"STACK_GLOBAL imports a module or name computed at load time: {detail}.", offset, detail);
         Trace(offset, "STACK_GLOBAL", "Import", "<dynamic>", detail, CallableVerdict.Dangerous(DangerKind.Resolver, "dynamic"), GlobalUse.None);
     }
@@ -172,7 +183,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
             }
 
             record.Reported = true;
-            _context.Report(RuleIds.NonAllowlistedCall,
+            Report(RuleIds.NonAllowlistedCall,
                 $"{rendered} is called by {call.Opcode}: {callable.QualifiedName} is on no known-safe profile for calls, and loading runs it.",
                 call.Offset, rendered);
             return null;
@@ -199,7 +210,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         Trace(call.Offset, call.Opcode!, "Instantiate", "<computed>", call.Render(), CallableVerdict.Unknown, GlobalUse.Constructed);
         if (DangerIn(cls) is null)
         {
-            _context.Report(RuleIds.NonAllowlistedCall, $"{call.Opcode} instantiates a class computed at load time: {call.Render()}.", call.Offset, call.Render());
+            Report(RuleIds.NonAllowlistedCall, $"{call.Opcode} instantiates a class computed at load time: {call.Render()}.", call.Offset, call.Render());
         }
     }
 
@@ -215,7 +226,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
 
             string detail = $"{target.QualifiedName}.__dict__.update({state.Render(100)})";
             Trace(offset, "BUILD", "Build", target.QualifiedName, detail, CallableVerdict.Dangerous(DangerKind.Resolver, "setattr"), GlobalUse.Mutated);
-            _context.Report(RuleIds.ImportTargetMutation,
+            Report(RuleIds.ImportTargetMutation,
                 $"BUILD sets attributes on the imported object {target.QualifiedName}: {detail}.", offset, detail);
             return;
         }
@@ -237,7 +248,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         Consequence();
         if (target.Kind == PValueKind.Global)
         {
-            _context.Report(RuleIds.ImportTargetMutation,
+            Report(RuleIds.ImportTargetMutation,
                 $"{opcode} modifies the imported object {target.QualifiedName} in place.", offset, target.QualifiedName);
             return;
         }
@@ -252,7 +263,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         if (target.Kind == PValueKind.Call && target.Callable is { Kind: PValueKind.Global } cls
             && cls.Module == "torch._utils" && cls.Name!.StartsWith("_rebuild", StringComparison.Ordinal))
         {
-            _context.Report(RuleIds.PickleStructureAnomaly,
+            Report(RuleIds.PickleStructureAnomaly,
                 $"{opcode} applied to a tensor rebuilt by {cls.QualifiedName}: the pattern of CVE-2026-24747 (memory corruption in torch.load weights_only).",
                 offset, opcode, cve: new[] { "CVE-2026-24747" });
         }
@@ -298,7 +309,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
             return global;
         }
 
-        _context.Report(RuleIds.UnknownExtension,
+        Report(RuleIds.UnknownExtension,
             $"EXT opcode names extension code {code}, which no copyreg.add_extension call in the stream registered.", offset, $"EXT {code}");
         Trace(offset, "EXT", "Extension", $"<extension {code}>", null, CallableVerdict.Dangerous(DangerKind.ExtensionRegistry, "unregistered"), GlobalUse.None);
         return PValue.Global("<extension>", code.ToString(System.Globalization.CultureInfo.InvariantCulture), offset);
@@ -324,7 +335,8 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     public void OnFrameViolation(string message, long offset)
     {
         Consequence();
-        _context.Report(RuleIds.FrameViolation, $"FRAME violation: {message}. CPython's file unpickler and linear readers disagree about what runs here.", offset, "FRAME");
+        SawFrameViolation = true;
+        Report(RuleIds.FrameViolation, $"FRAME violation: {message}. CPython's file unpickler and linear readers disagree about what runs here.", offset, "FRAME");
         Trace(offset, "FRAME", "Frame", "<frame>", message, CallableVerdict.Dangerous(DangerKind.Execution, "frame"), GlobalUse.None);
     }
 
@@ -347,7 +359,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
                     ReportDangerous(record, g.Offset, $"{g.QualifiedName} is imported by {record.Opcode}{UseText(record.Uses)}", g.QualifiedName);
                     break;
                 case CallableClass.Unknown when _infoReported.Add(g.QualifiedName):
-                    _context.Report(RuleIds.UnknownClassReference,
+                    Report(RuleIds.UnknownClassReference,
                         $"{g.QualifiedName} is imported by {record.Opcode}{UseText(record.Uses)}; it is on no known profile, so loading needs module '{g.Module}' from the loading environment.",
                         g.Offset, g.QualifiedName);
                     break;
@@ -396,7 +408,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
                 else if (grade == CallableClass.Unknown && use == GlobalUse.Called)
                 {
                     record.Reported = true;
-                    _context.Report(RuleIds.NonAllowlistedCall,
+                    Report(RuleIds.NonAllowlistedCall,
                         $"{argument.QualifiedName} is called through {via}: it is on no known-safe profile for calls, and loading runs it.",
                         call.Offset, argument.QualifiedName);
                 }
@@ -412,12 +424,12 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     {
         if (DangerIn(callable) is { } danger)
         {
-            _context.Report(RuleIds.ExecutionCallable,
+            Report(RuleIds.ExecutionCallable,
                 $"{what} a callable obtained at load time from {danger.Global.QualifiedName}.", offset, rendered);
         }
         else if (callable.Kind != PValueKind.Global)
         {
-            _context.Report(RuleIds.NonAllowlistedCall, $"{what} a value computed at load time.", offset, rendered);
+            Report(RuleIds.NonAllowlistedCall, $"{what} a value computed at load time.", offset, rendered);
         }
     }
 
@@ -433,7 +445,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
             cve.UnionWith(ids);
         }
 
-        _context.Report(RuleFor(kind), $"{what}: {Explain(kind)} (matched '{entry}').", offset, evidence, cve: cve.ToArray());
+        Report(RuleFor(kind), $"{what}: {Explain(kind)} (matched '{entry}').", offset, evidence, cve: cve.ToArray());
     }
 
     public static string RuleFor(DangerKind kind) => kind switch

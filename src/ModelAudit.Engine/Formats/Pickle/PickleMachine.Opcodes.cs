@@ -246,11 +246,8 @@ internal sealed partial class PickleMachine
                 break;
             case PickleOpcode.Global:
             {
-                long frameEnd = _frameEnd, linesStart = _reader.Position;
                 string module = ReadName(offset);
-                long afterModule = _reader.Position;
                 string name = ReadName(offset);
-                ImportAsCReadsAfterFrame(frameEnd, linesStart, afterModule, module, "GLOBAL", offset);
                 Push(Import(module, name, "GLOBAL", offset), offset);
                 break;
             }
@@ -280,11 +277,8 @@ internal sealed partial class PickleMachine
             {
                 // The pure-Python unpickler resolves the class before it looks for the MARK (the C one after):
                 // the import happens even when the arguments are missing.
-                long frameEnd = _frameEnd, linesStart = _reader.Position;
                 string module = ReadName(offset);
-                long afterModule = _reader.Position;
                 string name = ReadName(offset);
-                ImportAsCReadsAfterFrame(frameEnd, linesStart, afterModule, module, "INST", offset);
                 PValue cls = Import(module, name, "INST", offset);
                 List<PValue> args = PopMark();
                 Push(Call(cls, PValue.Container(PValueKind.Tuple, args), "INST", offset), offset);
@@ -394,6 +388,7 @@ internal sealed partial class PickleMachine
             case PickleOpcode.Frame:
             {
                 long length = ReadLength64(offset);
+                _reader.EnterFrame(length);
                 long start = _reader.Position;
 
                 // A frame longer than the data is a truncation, found when an opcode reads past the end.

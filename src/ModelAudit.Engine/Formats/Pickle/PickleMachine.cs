@@ -125,34 +125,6 @@ internal sealed partial class PickleMachine
         return result;
     }
 
-    // When a FRAME ends inside an import's lines, _pickle.c (reading a non-peekable file, as torch.load's BytesIO is)
-    // drops the partial line and reads a fresh one from after the frame, so it imports a different name than a linear
-    // reading. The frame violation is reported either way; this records and grades the name C imports as well.
-    private void ImportAsCReadsAfterFrame(long frameEnd, long linesStart, long afterModule, string module, string opcode, long offset)
-    {
-        if (frameEnd < 0 || linesStart >= frameEnd || _reader.Position <= frameEnd)
-        {
-            return;
-        }
-
-        bool moduleInFrame = afterModule <= frameEnd;
-        if (_reader.PeekLinesAt(frameEnd, moduleInFrame ? 1 : 2, MaxNameLine) is not { } lines || lines.Count < (moduleInFrame ? 1 : 2))
-        {
-            return; // C fails there: no import
-        }
-
-        try
-        {
-            string cModule = moduleInFrame ? module : s_strictUtf8.GetString(lines[0]);
-            string cName = s_strictUtf8.GetString(lines[^1]);
-            Import(cModule, cName, opcode + " (as _pickle.c reads it after the frame)", offset);
-        }
-        catch (DecoderFallbackException)
-        {
-            // not UTF-8: C fails at this import
-        }
-    }
-
     private PValue Import(string module, string name, string opcode, long offset)
     {
         (string m, string n) = PickleNames.Remap(module, name, Protocol);
@@ -196,6 +168,7 @@ internal sealed partial class PickleMachine
             throw new PickleRejectedException("negative length", offset);
         }
 
+        _reader.BeginRead(length); // one read in _pickle.c, however the VM reads it
         long payloadOffset = _reader.Position;
         if (_reader.Length is { } total && length > total - payloadOffset)
         {

@@ -6,6 +6,9 @@ namespace ModelAudit.Engine.Formats.Pickle;
 /// <summary>
 /// Buffered forward reader for the pickle VM. Large arguments are skipped by seek when the stream allows it,
 /// so a 1 GiB BINBYTES8 costs a seek, not a read. Throws <see cref="EndOfStreamException"/> at a truncation.
+/// It reads the bytes in one of two ways: linearly, as <c>pickle.loads</c> and a file with <c>peek()</c> do, or as
+/// <c>_pickle.c</c> reads a file without <c>peek()</c> (an <c>io.BytesIO</c>, which is what <c>torch.load</c> hands it):
+/// see <see cref="ReadsLikeCFile"/>.
 /// </summary>
 internal sealed class PickleReader
 {
@@ -18,14 +21,70 @@ internal sealed class PickleReader
     /// <param name="stream">The pickle bytes.</param>
     /// <param name="endIsReal">False when the stream is only the head of the data (sniffing): its end is then not
     /// the end a loader sees, and a line it cuts is not a last line.</param>
-    public PickleReader(Stream stream, bool endIsReal = true)
+    /// <param name="readsLikeCFile">Read as <c>_pickle.c</c> reads a file without <c>peek()</c>.</param>
+    public PickleReader(Stream stream, bool endIsReal = true, bool readsLikeCFile = false)
     {
         _stream = stream;
         _bufferStart = stream.CanSeek ? stream.Position : 0;
         _endIsReal = endIsReal;
+        ReadsLikeCFile = readsLikeCFile;
     }
 
     private readonly bool _endIsReal;
+
+    // _pickle.c over a file without peek() buffers exactly the bytes of one FRAME. A read the buffer cannot satisfy
+    // silently drops what is left of it and reads afresh from the file, which stands at the frame's end; a line with
+    // no newline before the frame's end is dropped and a new one read from there. -1: nothing buffered (outside a
+    // frame every read is a fresh read of exactly its size, so the two readings agree).
+    private long _cBufferEnd = -1;
+
+    /// <summary>True when this reader follows <c>_pickle.c</c> over a file without <c>peek()</c>: a read that crosses
+    /// the end of the current FRAME resumes at that end, skipping the rest of the frame (the pure-Python unpickler
+    /// fails there; a linear reading goes on inside the frame).</summary>
+    public bool ReadsLikeCFile { get; }
+
+    /// <summary>Prepares a read of <paramref name="count"/> bytes the way <c>_pickle.c</c> does it in one call (an
+    /// argument the VM then reads in parts): when it crosses the buffered frame's end, the rest of the frame is dropped
+    /// first. A no-op for a linear reader.</summary>
+    public void BeginRead(long count)
+    {
+        if (_cBufferEnd < 0)
+        {
+            return;
+        }
+
+        long position = Position;
+        if (count <= _cBufferEnd - position)
+        {
+            return;
+        }
+
+        long drop = _cBufferEnd - position;
+        _cBufferEnd = -1;
+        if (drop > 0)
+        {
+            SkipBytes(drop, CancellationToken.None);
+        }
+    }
+
+    /// <summary>A FRAME opcode declared <paramref name="length"/> bytes. For a <c>_pickle.c</c>-like reader, a frame
+    /// that fits in what is buffered changes nothing (C reads it from its buffer and rewinds); otherwise the rest of the
+    /// buffer is dropped and the next <paramref name="length"/> bytes become the buffer.</summary>
+    public void EnterFrame(long length)
+    {
+        if (!ReadsLikeCFile || (_cBufferEnd >= 0 && length <= _cBufferEnd - Position))
+        {
+            return;
+        }
+
+        BeginRead(length);
+        if (Length is { } total && length > total - Position)
+        {
+            throw new EndOfStreamException(); // "pickle data was truncated"
+        }
+
+        _cBufferEnd = Position + length;
+    }
 
     /// <summary>Offset of the next byte, relative to the start of the stream.</summary>
     public long Position => _bufferStart + _pos;
@@ -90,6 +149,7 @@ internal sealed class PickleReader
 
     public void ReadExactly(Span<byte> destination)
     {
+        BeginRead(destination.Length);
         int done = 0;
         while (done < destination.Length)
         {
@@ -107,6 +167,7 @@ internal sealed class PickleReader
 
     public byte[] ReadBytes(int count)
     {
+        BeginRead(count);
         if (Length is { } total && Position + count > total)
         {
             throw new EndOfStreamException();
@@ -129,12 +190,22 @@ internal sealed class PickleReader
         byte last = 0;
         while (true)
         {
+            if (_cBufferEnd >= 0 && Position >= _cBufferEnd)
+            {
+                // _pickle.c found no newline in its buffered frame: it drops the partial line and reads a whole new
+                // one from the file, which stands at the frame's end.
+                _cBufferEnd = -1;
+                kept.Clear();
+                length = 0;
+                last = 0;
+            }
+
             if (_pos >= _length && !Fill())
             {
                 // At the end of the data pickle._Unpickler (joblib's unpickler) takes a line without its newline and
                 // drops its last byte (readline()[:-1]); _pickle.c fails. Reading it the pure-Python way keeps the
                 // import that reading makes ('cposix\nsy' imports posix.s).
-                if (_endIsReal && length > 0 && kept.Count == length)
+                if (_endIsReal && !ReadsLikeCFile && length > 0 && kept.Count == length)
                 {
                     kept.RemoveAt(kept.Count - 1);
                     return new PickleLine(kept.ToArray(), length - 1, kept.Count > 0 ? kept[^1] : (byte)0);
@@ -143,8 +214,14 @@ internal sealed class PickleReader
                 throw new EndOfStreamException();
             }
 
-            int newline = _buffer.AsSpan(_pos, _length - _pos).IndexOf((byte)'\n');
-            int end = newline < 0 ? _length : _pos + newline;
+            int available = _length - _pos;
+            if (_cBufferEnd >= 0)
+            {
+                available = (int)Math.Min(available, _cBufferEnd - Position);
+            }
+
+            int newline = _buffer.AsSpan(_pos, available).IndexOf((byte)'\n');
+            int end = newline < 0 ? _pos + available : _pos + newline;
             int take = Math.Min(end - _pos, Math.Max(0, keep - kept.Count));
             for (int i = 0; i < take; i++)
             {
@@ -170,6 +247,12 @@ internal sealed class PickleReader
 
     /// <summary>Skips <paramref name="count"/> bytes; by seek when possible. Throws at a truncation.</summary>
     public void Skip(long count, CancellationToken cancellationToken)
+    {
+        BeginRead(count);
+        SkipBytes(count, cancellationToken);
+    }
+
+    private void SkipBytes(long count, CancellationToken cancellationToken)
     {
         long inBuffer = _length - _pos;
         if (count <= inBuffer)
@@ -207,44 +290,6 @@ internal sealed class PickleReader
         _bufferStart = after;
         _length = 0;
         _pos = 0;
-    }
-
-    /// <summary>Up to <paramref name="count"/> newline-terminated lines starting at <paramref name="position"/>, each
-    /// at most <paramref name="maxLine"/> bytes, read beside this reader without moving it; null when the stream
-    /// cannot seek. For a second reading of the same bytes (the lines the C unpickler reads after a frame).</summary>
-    public List<byte[]>? PeekLinesAt(long position, int count, int maxLine)
-    {
-        if (!_stream.CanSeek)
-        {
-            return null;
-        }
-
-        long saved = _stream.Position;
-        try
-        {
-            _stream.Position = position;
-            byte[] chunk = new byte[count * (maxLine + 1)];
-            int read = _stream.ReadAtMost(chunk);
-            var lines = new List<byte[]>(count);
-            int start = 0;
-            while (lines.Count < count)
-            {
-                int newline = Array.IndexOf(chunk, (byte)'\n', start, read - start);
-                if (newline < 0)
-                {
-                    break; // the C unpickler fails on a line without its newline
-                }
-
-                lines.Add(chunk[start..newline]);
-                start = newline + 1;
-            }
-
-            return lines;
-        }
-        finally
-        {
-            _stream.Position = saved; // Fill() resumes from this reader's own offset anyway
-        }
     }
 
     private bool Fill()

@@ -23,8 +23,24 @@ internal sealed class PickleScanner : IFormatScanner
 
     public void Scan(ScanInput input, ScanContext context)
     {
-        var reader = new PickleReader(input.Stream);
+        long start = input.Stream.CanSeek ? input.Stream.Position : -1;
         var analysis = new PickleAnalysis(context, input.Stream);
+        ScanStreams(new PickleReader(input.Stream), analysis, input, context);
+
+        // An opcode crossed a FRAME's end: _pickle.c over a file without peek() (torch.load's BytesIO) resumes at that
+        // end and from there runs other opcodes than the linear reading. The crossing is Critical already; reading the
+        // bytes again its way grades what it would import and call as well. (A stream that cannot seek back is left
+        // with the crossing's finding.)
+        if (analysis.SawFrameViolation && start >= 0)
+        {
+            input.Stream.Position = start;
+            ReadAsCFile(new PickleReader(input.Stream, readsLikeCFile: true), input, context);
+        }
+    }
+
+    // The linear reading: pickle.loads, and a file object with peek() (open(path, 'rb')), read the bytes in order.
+    private static void ScanStreams(PickleReader reader, PickleAnalysis analysis, ScanInput input, ScanContext context)
+    {
         var memo = new PickleMemo();
         int findingsBefore = context.File.Findings.Count;
         bool legacyTorch = false;
@@ -109,6 +125,38 @@ internal sealed class PickleScanner : IFormatScanner
         if (input.Alternatives && !analysis.AnyConsequence && context.File.Findings.Count == findingsBefore)
         {
             throw new NotThisFormatException("a pickle of plain data that is also another format");
+        }
+    }
+
+    // The second reading: every stream again, from the start, as _pickle.c reads a file without peek(). It stops where
+    // C stops; what it ran before that is reported, as in the linear reading.
+    private static void ReadAsCFile(PickleReader reader, ScanInput input, ScanContext context)
+    {
+        var analysis = new PickleAnalysis(context, input.Stream,
+            "(Found reading the file as _pickle.c reads one without peek(): it resumes at the end of a FRAME that an opcode crosses.)");
+        var memo = new PickleMemo();
+        for (int index = 0; !reader.AtEnd; index++)
+        {
+            if (index >= context.Limits.MaxPickleStreams)
+            {
+                context.ReportInconclusive(RuleIds.LimitExceeded,
+                    $"More than {context.Limits.MaxPickleStreams:N0} pickles follow one another as _pickle.c reads the file; the rest were not scanned.",
+                    reader.Position, nameof(ScanLimits.MaxPickleStreams));
+                return;
+            }
+
+            analysis.BeginStream();
+            try
+            {
+                new PickleMachine(reader, analysis, context.Limits, context.CancellationToken, memo).Run();
+            }
+            catch (Exception ex) when (ex is EndOfStreamException or ModelFormatException)
+            {
+                analysis.FinishStream(report: analysis.StreamHadConsequence || analysis.StreamImportedUnknown);
+                return;
+            }
+
+            analysis.FinishStream(report: true);
         }
     }
 

@@ -29,14 +29,29 @@ internal static class PickleSniffer
             return false;
         }
 
-        var (outcome, handler) = Run(head, headIsWhole);
-        return outcome switch
+        var (outcome, handler) = Run(head, headIsWhole, readsLikeCFile: false);
+        if (Plausible(outcome, handler, headIsWhole))
         {
-            SniffOutcome.Stopped or SniffOutcome.Undecided => true,
-            SniffOutcome.RanOut => !headIsWhole || handler.SawConsequence || handler.SawUnknownImport,
-            _ => handler.SawConsequence || handler.SawUnknownImport,
-        };
+            return true;
+        }
+
+        // An opcode crossed a FRAME's end: _pickle.c over a file without peek() reads on from that end, and may run
+        // what this reading never reaches.
+        if (!handler.SawFrameViolation)
+        {
+            return false;
+        }
+
+        var (cOutcome, cHandler) = Run(head, headIsWhole, readsLikeCFile: true);
+        return Plausible(cOutcome, cHandler, headIsWhole);
     }
+
+    private static bool Plausible(SniffOutcome outcome, SniffHandler handler, bool headIsWhole) => outcome switch
+    {
+        SniffOutcome.Stopped or SniffOutcome.Undecided => true,
+        SniffOutcome.RanOut => !headIsWhole || handler.SawConsequence || handler.SawUnknownImport,
+        _ => handler.SawConsequence || handler.SawUnknownImport,
+    };
 
     /// <summary>
     /// True when <paramref name="data"/> (a whole payload, or the head of one when <paramref name="length"/> is longer
@@ -73,19 +88,19 @@ internal static class PickleSniffer
         return outcome == SniffOutcome.Stopped && completed >= 3 && (data[0] == (byte)PickleOpcode.Proto || handler.SawImport);
     }
 
-    private static (SniffOutcome, SniffHandler) Run(byte[] data, bool whole)
+    private static (SniffOutcome, SniffHandler) Run(byte[] data, bool whole, bool readsLikeCFile)
     {
-        var (outcome, handler, _) = RunCounting(data, whole);
+        var (outcome, handler, _) = RunCounting(data, whole, readsLikeCFile);
         return (outcome, handler);
     }
 
     // A head of a longer payload is read forward-only, so an argument running past the head is an end of data
     // (the opcode counts as plausible) rather than a length error.
-    private static (SniffOutcome Outcome, SniffHandler Handler, long Completed) RunCounting(byte[] data, bool whole)
+    private static (SniffOutcome Outcome, SniffHandler Handler, long Completed) RunCounting(byte[] data, bool whole, bool readsLikeCFile = false)
     {
         var handler = new SniffHandler();
         Stream stream = new MemoryStream(data, writable: false);
-        var machine = new PickleMachine(new PickleReader(whole ? stream : new IO.ForwardOnlyStream(stream), endIsReal: whole), handler, s_sniffLimits, CancellationToken.None);
+        var machine = new PickleMachine(new PickleReader(whole ? stream : new IO.ForwardOnlyStream(stream), endIsReal: whole, readsLikeCFile), handler, s_sniffLimits, CancellationToken.None);
         try
         {
             machine.Run();

@@ -59,7 +59,8 @@ internal sealed class SniffHandler : IPickleHandler
     {
     }
 
-    public void OnFrameViolation(string message, long offset)
-    {
-    }
+    /// <summary>True once an opcode crossed the end of its FRAME: _pickle.c then reads other bytes than this reading.</summary>
+    public bool SawFrameViolation { get; private set; }
+
+    public void OnFrameViolation(string message, long offset) => SawFrameViolation = true;
 }
