@@ -10,7 +10,7 @@ public sealed class CoreMLTests
     private static ProtoBuilder Feature(string name) => new ProtoBuilder().String(1, name).Message(3, t => t.Message(5, a => a.Packed(1, 1, 3).Varint(2, 65568)));
 
     /// <summary>Model: specificationVersion = 1, description = 2 (input = 1, output = 10, metadata = 100), then the type.</summary>
-    private static byte[] Model(Action<ProtoBuilder> type, int version = 4)
+    internal static byte[] Model(Action<ProtoBuilder> type, int version = 4)
     {
         var m = new ProtoBuilder().Varint(1, version).Message(2, d => d.Message(1, Feature("input")).Message(10, Feature("output"))
             .Message(100, md => md.String(1, "A small classifier").String(3, "ModelAudit tests").String(4, "MIT")
@@ -20,14 +20,14 @@ public sealed class CoreMLTests
     }
 
     /// <summary>NeuralNetwork.layers = 1; NeuralNetworkLayer: name = 1, input = 2, output = 3, then the layer params.</summary>
-    private static ProtoBuilder Layer(string name, int kind, Action<ProtoBuilder> parameters) =>
+    internal static ProtoBuilder Layer(string name, int kind, Action<ProtoBuilder> parameters) =>
         new ProtoBuilder().String(1, name).String(2, "input").String(3, "output").Message(kind, parameters);
 
     // innerProduct = 140: inputChannels = 1, outputChannels = 2, weights = 20 (WeightParams.floatValue = 1, packed).
-    private static ProtoBuilder Dense(string name) =>
+    internal static ProtoBuilder Dense(string name) =>
         Layer(name, 140, p => p.Varint(1, 3).Varint(2, 3).Message(20, w => w.Bytes(1, new byte[36])));
 
-    private static void Network(ProtoBuilder model, params ProtoBuilder[] layers) =>
+    internal static void Network(ProtoBuilder model, params ProtoBuilder[] layers) =>
         model.Message(500, nn =>
         {
             foreach (ProtoBuilder l in layers)
@@ -90,7 +90,7 @@ public sealed class CoreMLTests
         Assert.True(result.Has("MA4001"), result.Describe());
     }
 
-    private static byte[] Weights(params int[] sizes)
+    internal static byte[] Weights(params int[] sizes)
     {
         var output = new MemoryStream();
         byte[] header = new byte[64];
@@ -127,7 +127,7 @@ public sealed class CoreMLTests
         Assert.True(result.Has("MA6121", Severity.Warning), result.Describe());
     }
 
-    private const string Manifest = "{\"fileFormatVersion\": \"1.0.0\", \"itemInfoEntries\": {" +
+    internal const string Manifest = "{\"fileFormatVersion\": \"1.0.0\", \"itemInfoEntries\": {" +
         "\"A1\": {\"author\": \"com.apple.CoreML\", \"description\": \"CoreML Model Specification\", \"name\": \"model.mlmodel\", \"path\": \"com.apple.CoreML/model.mlmodel\"}," +
         "\"B2\": {\"author\": \"com.apple.CoreML\", \"description\": \"CoreML Model Weights\", \"name\": \"weights\", \"path\": \"PATH\"}}," +
         "\"rootModelIdentifier\": \"A1\"}";

@@ -7,7 +7,7 @@ namespace ModelAudit.Engine.Tests;
 public sealed class LayerArchiveTests
 {
     // A NeMo ASR config as save_to writes it (OmegaConf.to_yaml), trimmed to its _target_ entries.
-    private const string NemoConfig = """
+    internal const string NemoConfig = """
         sample_rate: 16000
         preprocessor:
           _target_: nemo.collections.asr.modules.AudioToMelSpectrogramPreprocessor
@@ -35,7 +35,7 @@ public sealed class LayerArchiveTests
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s.Replace("\r\n", "\n"));
 
-    private static byte[] Nemo(string config) =>
+    internal static byte[] Nemo(string config) =>
         ArchiveBuilder.Tar(("./model_config.yaml", Utf8(config)), ("./vocab.txt", Utf8("a\nb\nc\n")));
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class LayerArchiveTests
     }
 
     // skops 0.10 schema.json of a LogisticRegression: ObjectNode, DictNode, JsonNode, NdArrayNode.
-    private const string SkopsSchema = """
+    internal const string SkopsSchema = """
         {"__class__": "LogisticRegression", "__module__": "sklearn.linear_model._logistic", "__loader__": "ObjectNode",
          "content": {"__class__": "dict", "__module__": "builtins", "__loader__": "DictNode", "content": {
            "penalty": {"__class__": "str", "__module__": "builtins", "__loader__": "JsonNode", "content": "\"l2\"", "is_json": true},
@@ -117,7 +117,7 @@ public sealed class LayerArchiveTests
         return prefix.Concat(Encoding.ASCII.GetBytes(header)).Concat(new byte[16]).ToArray();
     }
 
-    private static byte[] Skops(string schema) =>
+    internal static byte[] Skops(string schema) =>
         ArchiveBuilder.Zip(("schema.json", Utf8(schema)), ("a1.npy", Npy()), ("a2.npy", Npy()));
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class LayerArchiveTests
         Assert.Equal("my_lab.models.LogisticRegression", finding.Evidence);
     }
 
-    private const string MarManifest = """
+    internal const string MarManifest = """
         {"createdOn": "02/01/2025 10:11:12", "runtime": "python",
          "model": {"modelName": "resnet", "serializedFile": "model.safetensors", "handler": "image_classifier", "modelVersion": "1.0"},
          "archiverVersion": "0.12.0"}
@@ -183,7 +183,7 @@ public sealed class LayerArchiveTests
         return BitConverter.GetBytes((ulong)header.Length).Concat(header).Concat(new byte[8]).ToArray();
     }
 
-    private static byte[] Mar(string manifest, params (string, byte[])[] extra) =>
+    internal static byte[] Mar(string manifest, params (string, byte[])[] extra) =>
         ArchiveBuilder.Zip(new[] { ("MAR-INF/MANIFEST.json", Utf8(manifest)), ("model.safetensors", SafeTensors()) }.Concat(extra).ToArray());
 
     [Fact]

@@ -36,6 +36,9 @@ public sealed class NumPyTests
     [InlineData("{'descr': [('a', '<i4'), ('b', '<f8', (2,)), ('', '|V4')], 'fortran_order': False, 'shape': (2,), }", 48, 1)]
     [InlineData("{'descr': [('x', [('y', '<u2'), ('z', '|u1')])], 'fortran_order': False, 'shape': (4,), }", 12, 1)]
     [InlineData("{'descr': '<f8', 'fortran_order': False, 'shape': (2L, 2L), }", 32, 1)] // Python 2 numpy
+    [InlineData("{'descr': 'g', 'fortran_order': False, 'shape': (2,), }", 32, 1)] // long double: 16 bytes on x86-64
+    [InlineData("{'descr': 'G', 'fortran_order': False, 'shape': (1,), }", 32, 1)] // complex long double
+    [InlineData("{'descr': 'l', 'fortran_order': False, 'shape': (3,), }", 24, 1)] // C long on LP64
     public void Arrays_as_numpy_writes_them_are_clean(string dict, int dataLength, int major)
     {
         ModelScanResult result = Scan.Bytes(Npy(dict, new byte[dataLength], major), "a.npy");

@@ -229,7 +229,9 @@ public sealed class OnnxTests : IDisposable
         ModelScanResult attributed = Scan.File(data);
         Assert.Equal("OnnxExternalData", attributed.Format);
         Assert.Equal(ScanOutcome.Clean, attributed.Outcome);
-        Assert.Empty(attributed.Findings);
+        ModelFinding owner = Assert.Single(attributed.Findings);
+        Assert.Equal(("MA6370", Severity.Info), (owner.RuleId, owner.Severity));
+        Assert.EndsWith("model.onnx", owner.Evidence);
     }
 
     [Fact]

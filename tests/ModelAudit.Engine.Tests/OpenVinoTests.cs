@@ -9,7 +9,7 @@ public sealed class OpenVinoTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Network(string extraLayer = "", string constAttributes = "offset=\"0\" size=\"64\"", string prolog = "<?xml version=\"1.0\"?>\n") =>
+    internal static string Network(string extraLayer = "", string constAttributes = "offset=\"0\" size=\"64\"", string prolog = "<?xml version=\"1.0\"?>\n") =>
         prolog + $"""
         <net name="Model0" version="11">
         	<layers>

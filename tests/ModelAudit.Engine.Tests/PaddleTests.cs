@@ -7,7 +7,7 @@ public sealed class PaddleTests
 {
     /// <summary>OpDesc: inputs = 1 (Var: parameter = 1, arguments = 2), outputs = 2, type = 3, attrs = 4 (Attr: name = 1,
     /// type = 2, s = 5).</summary>
-    private static ProtoBuilder Op(string type, string input, string output, params (string Name, string Value)[] strings)
+    internal static ProtoBuilder Op(string type, string input, string output, params (string Name, string Value)[] strings)
     {
         var op = new ProtoBuilder().Message(1, v => v.String(1, "X").String(2, input)).Message(2, v => v.String(1, "Out").String(2, output))
             .String(3, type);
@@ -20,7 +20,7 @@ public sealed class PaddleTests
     }
 
     /// <summary>ProgramDesc: blocks = 1 (BlockDesc: idx = 1, parent_idx = 2, vars = 3, ops = 4), version = 4.</summary>
-    private static byte[] Program(params ProtoBuilder[] ops)
+    internal static byte[] Program(params ProtoBuilder[] ops)
     {
         var block = new ProtoBuilder().Varint(1, 0).Varint(2, -1)
             .Message(3, v => v.String(1, "x").Message(2, t => t.Varint(1, 7)).Varint(3, 0))
@@ -34,7 +34,7 @@ public sealed class PaddleTests
     }
 
     /// <summary>One tensor as save_combine writes it.</summary>
-    private static byte[] Tensor(int dtype, long[] dims, int? dataBytes = null)
+    internal static byte[] Tensor(int dtype, long[] dims, int? dataBytes = null)
     {
         var desc = new ProtoBuilder().Varint(1, dtype);
         foreach (long d in dims)

@@ -15,6 +15,13 @@ internal sealed class ProtoBuilder
         return this;
     }
 
+    public ProtoBuilder Fixed32(int field, uint value)
+    {
+        Tag(field, 5);
+        _out.Write(BitConverter.GetBytes(value));
+        return this;
+    }
+
     public ProtoBuilder Bytes(int field, byte[] value)
     {
         Tag(field, 2);

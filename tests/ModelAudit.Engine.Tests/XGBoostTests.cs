@@ -11,7 +11,7 @@ public sealed class XGBoostTests
         + "\"right_children\":[2,-1,-1],\"split_conditions\":[0.5,0.4,-0.5],\"split_indices\":[1,0,0],\"split_type\":[0,0,0],"
         + "\"sum_hessian\":[2.5,1.25,1.25],\"tree_param\":{\"num_deleted\":\"0\",\"num_feature\":\"2\",\"num_nodes\":\"3\",\"size_leaf_vector\":\"1\"}}";
 
-    private static byte[] Model(string tree = Tree0, string attributes = "{}", string numTrees = "1") => Encoding.UTF8.GetBytes(
+    internal static byte[] Model(string tree = Tree0, string attributes = "{}", string numTrees = "1") => Encoding.UTF8.GetBytes(
         "{\"learner\":{\"attributes\":" + attributes + ",\"feature_names\":[\"f0\",\"f1\"],\"feature_types\":[\"float\",\"float\"],"
         + "\"gradient_booster\":{\"model\":{\"gbtree_model_param\":{\"num_parallel_tree\":\"1\",\"num_trees\":\"" + numTrees + "\"},"
         + "\"iteration_indptr\":[0,1],\"tree_info\":[0],\"trees\":[" + tree + "]},\"name\":\"gbtree\"},"

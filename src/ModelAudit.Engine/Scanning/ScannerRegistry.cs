@@ -9,6 +9,7 @@ using ModelAudit.Engine.Analyzers.Versions;
 using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Formats.CatBoost;
+using ModelAudit.Engine.Formats.Companion;
 using ModelAudit.Engine.Formats.CoreML;
 using ModelAudit.Engine.Formats.Data;
 using ModelAudit.Engine.Formats.Executable;
@@ -27,6 +28,7 @@ using ModelAudit.Engine.Formats.Paddle;
 using ModelAudit.Engine.Formats.Protobuf;
 using ModelAudit.Engine.Formats.SafeTensors;
 using ModelAudit.Engine.Formats.TensorFlow;
+using ModelAudit.Engine.Formats.TensorFlowCheckpoint;
 using ModelAudit.Engine.Formats.Text;
 using ModelAudit.Engine.Formats.TFLite;
 using ModelAudit.Engine.Formats.XGBoost;
@@ -62,6 +64,8 @@ internal sealed class ScannerRegistry
             new NumPyScanner(),
             new SafeTensorsScanner(),
             new GgufScanner(),
+            new CompanionDataScanner(new OnnxExternalDataResolver(), new OpenVinoWeightsResolver(), new CheckpointShardResolver()),
+            new TensorFlowCheckpointScanner(),
             new TensorFlowScanner(),
             new PaddleScanner(),
             new CoreMLScanner(),

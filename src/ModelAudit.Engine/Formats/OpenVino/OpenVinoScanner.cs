@@ -25,8 +25,10 @@ internal sealed partial class OpenVinoScanner : IFormatScanner
     public ScannerInfo Info { get; } = new("openvino", "OpenVINO IR", new[] { OpenVinoFormats.OpenVinoIr });
 
     public Reading? Sniff(SniffInput input) =>
-        SafeXml.Prolog(input.Head).Root == "net" && input.Head.AsSpan().IndexOf("<layers"u8) >= 0
-            ? new Reading(OpenVinoFormats.OpenVinoIr, this, ReadingStrength.Structural) : null;
+        IsIr(input.Head) ? new Reading(OpenVinoFormats.OpenVinoIr, this, ReadingStrength.Structural) : null;
+
+    /// <summary>True when the first bytes of an XML document are an IR's: a &lt;net&gt; root with &lt;layers&gt;.</summary>
+    public static bool IsIr(byte[] head) => SafeXml.Prolog(head).Root == "net" && head.AsSpan().IndexOf("<layers"u8) >= 0;
 
     public void Scan(ScanInput input, ScanContext context)
     {

@@ -27,12 +27,17 @@ internal static class NumpyDtype
 
         if (digits.Length == 0)
         {
+            // Bare type codes name C types; sizes are those of the LP64 platforms (Linux, macOS on x86-64 and arm64)
+            // numpy writes from, as the type-name table in NumPyDescr assumes: C long is 8 bytes there, and long
+            // double ('g') is the 80-bit x87 type padded to 16 bytes (np.dtype('g').itemsize == 16).
             return kind switch
             {
                 '?' or 'b' or 'B' => (1, false),
                 'h' or 'H' or 'e' => (2, false),
-                'i' or 'I' or 'f' or 'l' or 'L' => (4, false),
-                'q' or 'Q' or 'd' or 'g' => (8, false),
+                'i' or 'I' or 'f' => (4, false),
+                'l' or 'L' or 'q' or 'Q' or 'p' or 'P' or 'd' or 'F' => (8, false),
+                'g' or 'D' => (16, false),
+                'G' => (32, false),
                 _ => null,
             };
         }

@@ -1,0 +1,19 @@
+using static ModelAudit.Engine.Rules.RuleIds;
+
+namespace ModelAudit.Engine.Rules;
+
+public static partial class RuleCatalog
+{
+    static partial void AddFormatGapRules(List<ModelRule> rules) => rules.AddRange(new[]
+    {
+        Rule(CompanionDataFile, "Data file of a model beside it", Severity.Info, FindingCategory.Integrity,
+            "The file is raw tensor data that a model beside it reads (ONNX external data, OpenVINO weights, TensorFlow checkpoint shards). It has no structure of its own to scan; the model's scan checks the ranges it reads from it, and the finding names that model.",
+            "Keep the data file with its model; scan the folder together so both are checked."),
+        Rule(CheckpointEntryInvalid, "TensorFlow checkpoint entry out of bounds", Severity.Warning, FindingCategory.Integrity,
+            "An entry of a TensorFlow checkpoint index (BundleEntryProto) names a shard the checkpoint does not have, reads past the end of its shard, or declares a byte size that does not match its dtype and shape. TensorFlow refuses such a checkpoint, or it was altered after it was written.",
+            "Re-save the checkpoint from a trusted source; do not restore it."),
+        Rule(CheckpointShardMissing, "TensorFlow checkpoint shard missing", Severity.Warning, FindingCategory.Integrity,
+            "The checkpoint index places tensors in a data shard (prefix.data-0000i-of-0000n) that is not beside it. Restoring fails, or reads whatever file is put there later.",
+            "Keep every data shard with its index, and scan them together."),
+    });
+}

@@ -1,0 +1,11 @@
+namespace ModelAudit.Engine.Rules;
+
+/// <summary>Rule ids of the format-gap work (sibling data files, TensorFlow checkpoints, TensorRT, Orbax):
+/// MA3160–MA3179, MA6370–MA6379, MA9065–MA9069.</summary>
+internal static partial class RuleIds
+{
+    // 6xxx integrity
+    public const string CompanionDataFile = "MA6370";
+    public const string CheckpointEntryInvalid = "MA6371";
+    public const string CheckpointShardMissing = "MA6372";
+}
