@@ -246,6 +246,23 @@ Describe 'Invoke-ModelScan over runtime and tree-model formats' {
     }
 }
 
+Describe 'Invoke-ModelScan over one benign file of every graph, layer, tensor and runtime format' {
+    BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
+
+    # Issues 10 and 11: models beside the data files they read (ONNX external data, OpenVINO .bin, a SavedModel's
+    # variables/ shards, a Core ML package), plus the single-file fixtures of the other formats. Every file is Clean.
+    It 'exits 0 with -EnableExit and every result is Clean' {
+        $folder = Join-Path $TestDrive 'every-format'
+        Copy-Item (Join-Path $Fixtures 'formats') $folder -Recurse
+        $single = 'gguf_tiny_llama.gguf', 'ggjt_v3_tiny.bin', 'numpy_float.npy', 'numpy_structured_subarray.npy'
+        Get-ChildItem (Join-Path $Fixtures 'benign') | Where-Object { $_.Name -like 'runtime_*' -or $_.Name -in $single } | Copy-Item -Destination $folder
+        $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$folder' -Recurse -EnableExit | Where-Object Outcome -ne 'Clean' | ForEach-Object { 'NOT CLEAN: ' + `$_.Path + ' ' + `$_.Outcome + ' ' + `$_.Format }"
+        $child.Output | Should -Not -Match 'NOT CLEAN'
+        $child.ExitCode | Should -Be 0
+        (Get-ChildItem $folder -Recurse -File).Count | Should -BeGreaterThan 30
+    }
+}
+
 Describe 'Invoke-ModelScan in a hosted runspace' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
