@@ -45,6 +45,9 @@ internal static class BenignFormatFolder
         files.Add(("archives/asr.nemo", LayerArchiveTests.Nemo(LayerArchiveTests.NemoConfig)));
         files.Add(("archives/resnet.mar", LayerArchiveTests.Mar(LayerArchiveTests.MarManifest)));
 
+        // XGBoost 2.1+ default save_model format (the JSON form is in tests/fixtures/benign).
+        files.Add(("xgboost/model.ubj", UbjsonBuilder.FromJson(XGBoostTests.Model())));
+
         // PaddlePaddle inference program and its combined parameters.
         files.Add(("paddle/inference.pdmodel", PaddleTests.Program(PaddleTests.Op("matmul_v2", "x", "h"), PaddleTests.Op("relu", "h", "y"))));
         files.Add(("paddle/inference.pdiparams", PaddleTests.Tensor(5, new long[] { 4, 8 }).Concat(PaddleTests.Tensor(5, new long[] { 8 })).ToArray()));

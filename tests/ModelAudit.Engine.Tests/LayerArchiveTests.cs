@@ -220,4 +220,42 @@ public sealed class LayerArchiveTests
         ModelScanResult result = Scan.Bytes(ArchiveBuilder.Zip(("model.safetensors", SafeTensors())), "resnet.mar");
         Assert.True(result.Has("MA6141", Severity.Warning), result.Describe());
     }
+
+    // skops.hub_utils.init writes this config.json beside the model it pushes to the Hub.
+    private static string HubConfig(string file, string format) =>
+        "{\"sklearn\": {\"columns\": [\"a\", \"b\"], \"environment\": [\"scikit-learn=1.5.0\"], \"example_input\": {\"a\": [1.0], \"b\": [2.0]}, "
+        + "\"model\": {\"file\": \"" + file + "\"}, \"model_format\": \"" + format + "\", \"task\": \"tabular-classification\"}}";
+
+    [Fact]
+    public void A_skops_config_whose_skops_file_is_a_pickle_is_the_joblib_fallback_cve()
+    {
+        string dir = Directory.CreateTempSubdirectory("ma-skops-").FullName;
+        try
+        {
+            string config = Path.Combine(dir, "config.json");
+            File.WriteAllText(config, HubConfig("model.skops", "skops"));
+            File.WriteAllBytes(Path.Combine(dir, "model.skops"), Skops(SkopsSchema));
+            ModelScanResult genuine = Scan.File(config);
+            Assert.True(genuine.Outcome == ScanOutcome.Clean, genuine.Describe());
+            Assert.False(genuine.Has("MA6373"), genuine.Describe());
+
+            File.WriteAllBytes(Path.Combine(dir, "model.skops"), new PickleBuilder().Proto(4).Global("os", "system").Str("id").Tuple1().Reduce().Stop().ToArray());
+            ModelScanResult fallback = Scan.File(config);
+            ModelFinding finding = Assert.Single(fallback.Findings, f => f.RuleId == "MA6373");
+            Assert.Equal((Severity.Warning, "model.skops"), (finding.Severity, finding.Evidence));
+            Assert.Equal(new[] { "CVE-2025-54886" }, finding.Cve);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_skops_config_that_declares_a_pickle_is_info_only()
+    {
+        ModelScanResult result = Scan.Bytes(Utf8(HubConfig("skops-model.pkl", "pickle")), "config.json");
+        Assert.Equal(Severity.Info, Assert.Single(result.Findings, f => f.RuleId == "MA6374").Severity);
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+    }
 }

@@ -95,4 +95,42 @@ public sealed class XGBoostTests
         bytes.AddRange(new byte[] { (byte)'X', 2, 0, 0, 0, (byte)'i', (byte)'d', 0x85, (byte)'R', (byte)'.' });
         return bytes.ToArray();
     }
+
+    [Fact]
+    public void A_booster_saved_as_ubjson_is_clean()
+    {
+        ModelScanResult result = Scan.Bytes(UbjsonBuilder.FromJson(Model()), "model.ubj");
+        Assert.Equal("XGBoostUbj", result.Format);
+        Assert.True(result.Outcome == ScanOutcome.Clean, result.Describe());
+        Assert.Empty(result.Findings);
+    }
+
+    [Fact]
+    public void Ubjson_models_get_the_same_structure_checks_and_attribute_scans_as_json()
+    {
+        byte[] bad = UbjsonBuilder.FromJson(Model(Tree0.Replace("\"left_children\":[1,-1,-1]", "\"left_children\":[7,-1,-1]")));
+        Assert.True(Scan.Bytes(bad, "model.ubj").Has("MA6174", Severity.Warning));
+        string pickled = Convert.ToBase64String(OsSystemPickle());
+        ModelScanResult payload = Scan.Bytes(UbjsonBuilder.FromJson(Model(attributes: "{\"best_iteration\":\"" + pickled + "\"}")), "model.ubj");
+        Assert.True(payload.Has("MA1001", Severity.Critical), payload.Describe());
+    }
+
+    [Fact]
+    public void Truncated_or_lying_ubjson_is_a_parse_error_never_a_crash()
+    {
+        byte[] model = UbjsonBuilder.FromJson(Model());
+        for (int cut = 20; cut < model.Length; cut += 11)
+        {
+            ModelScanResult result = Scan.Bytes(model[..cut], "model.ubj");
+            Assert.True(result.Has("MA9001"), result.Describe());
+            Assert.Equal(ScanOutcome.Inconclusive, result.Outcome);
+        }
+
+        // A typed array that claims 2^40 float32 values in a file of a few hundred bytes.
+        byte[] lying = (byte[])model.Clone();
+        int at = model.AsSpan().IndexOf("[$d#L"u8) + 5;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(lying.AsSpan(at), 1L << 40);
+        ModelScanResult huge = Scan.Bytes(lying, "model.ubj");
+        Assert.True(huge.Has("MA9001"), huge.Describe());
+    }
 }

@@ -15,5 +15,11 @@ public static partial class RuleCatalog
         Rule(CheckpointShardMissing, "TensorFlow checkpoint shard missing", Severity.Warning, FindingCategory.Integrity,
             "The checkpoint index places tensors in a data shard (prefix.data-0000i-of-0000n) that is not beside it. Restoring fails, or reads whatever file is put there later.",
             "Keep every data shard with its index, and scan them together."),
+        Rule(SkopsJoblibFallback, "skops model that is not a skops file", Severity.Warning, FindingCategory.Integrity,
+            "A skops hub config.json names a skops model, but the file beside it is not a skops zip. skops' Card.get_model then falls back to joblib.load without saying so and unpickles the file (CVE-2025-54886, fixed in skops 0.13): a model card that promises safe loading runs a pickle.",
+            "Load the model only with skops.io.load on a verified .skops zip, and upgrade skops to 0.13 or later.", "CVE-2025-54886"),
+        Rule(SkopsJoblibModel, "skops config loads a pickle", Severity.Info, FindingCategory.Integrity,
+            "A skops hub config.json declares a pickled model (model_format pickle): skops' helpers load it with joblib.load, which runs whatever the pickle says. The pickle's own scan decides whether it is dangerous; skops before 0.13 also did this silently for files that only claimed to be skops (CVE-2025-54886).",
+            "Prefer the .skops format, which skops loads without unpickling."),
     });
 }

@@ -8,4 +8,6 @@ internal static partial class RuleIds
     public const string CompanionDataFile = "MA6370";
     public const string CheckpointEntryInvalid = "MA6371";
     public const string CheckpointShardMissing = "MA6372";
+    public const string SkopsJoblibFallback = "MA6373";
+    public const string SkopsJoblibModel = "MA6374";
 }

@@ -27,6 +27,7 @@ using ModelAudit.Engine.Formats.Pmml;
 using ModelAudit.Engine.Formats.Paddle;
 using ModelAudit.Engine.Formats.Protobuf;
 using ModelAudit.Engine.Formats.SafeTensors;
+using ModelAudit.Engine.Formats.Skops;
 using ModelAudit.Engine.Formats.TensorFlow;
 using ModelAudit.Engine.Formats.TensorFlowCheckpoint;
 using ModelAudit.Engine.Formats.Text;
@@ -96,6 +97,7 @@ internal sealed class ScannerRegistry
             new RequirementsAnalyzer(),
             new PythonCodeAnalyzer(),
             new LicenseAnalyzer(),
+            new SkopsHubConfigAnalyzer(),
         });
 
     public IReadOnlyList<IFormatScanner> Scanners { get; }

@@ -17,9 +17,15 @@ internal sealed class XGBoostScanner : IFormatScanner
 {
     public ScannerInfo Info { get; } = new("xgboost", "XGBoost", new[] { XGBoostFormats.XGBoostJson });
 
-    // XGBoost's JSON writer starts with the learner object: {"learner":{...},"version":[...]}.
+    // XGBoost's JSON writer starts with the learner object: {"learner":{...},"version":[...]}; its UBJSON writer with
+    // '{', the key length as an int64 ('L' and 8 big-endian bytes) and "learner".
     public Reading? Sniff(SniffInput input)
     {
+        if (input.Head.AsSpan().StartsWith("{L\0\0\0\0\0\0\0\u0007learner"u8))
+        {
+            return new Reading(XGBoostFormats.XGBoostUbj, this, ReadingStrength.Structural);
+        }
+
         ReadOnlySpan<byte> h = input.Head.AsSpan().TrimStart(" \t\r\n"u8);
         return h.Length > 1 && h[0] == (byte)'{' && h[1..].TrimStart(" \t\r\n"u8).StartsWith("\"learner\""u8)
             ? new Reading(XGBoostFormats.XGBoostJson, this, ReadingStrength.Structural) : null;
@@ -35,10 +41,16 @@ internal sealed class XGBoostScanner : IFormatScanner
                 $"The XGBoost JSON model is {length:N0} bytes; documents over {limit:N0} bytes are not parsed.");
         }
 
+        byte[] text = ReadAll(input.Stream, limit);
+        if (ReferenceEquals(input.Format, XGBoostFormats.XGBoostUbj))
+        {
+            text = UbjsonTranscoder.ToJson(text, limit);
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(ReadAll(input.Stream, limit), new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException ex)
         {
