@@ -156,4 +156,36 @@ public sealed class NumPyTests
         string text = "{'a': " + new string('[', 100_000) + new string(']', 100_000) + "}";
         Assert.Throws<ModelFormatException>(() => PythonLiteralParser.Parse(text));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_header_longer_than_the_file_is_truncated_and_never_allocated(bool compressed)
+    {
+        // A version-2 preamble declaring a 100 MiB header (the limit) over a few bytes of dict.
+        byte[] npy = Npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", new byte[4], major: 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(npy.AsSpan(8), 100u << 20);
+        byte[] file = compressed ? Gzip(npy) : npy;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ModelScanResult result = Scan.Bytes(file, compressed ? "a.npy.gz" : "a.npy");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(result.Has("MA9001"), result.Describe());
+        Assert.Contains(result.Findings, f => f.RuleId == "MA9001" && f.Message.Contains("truncated", StringComparison.Ordinal));
+        Assert.Equal(ScanOutcome.Inconclusive, result.Outcome);
+        // The claim is 100 MiB; what the scan may spend is the chunk it reads before the stream ends, plus the engine.
+        Assert.True(allocated < 24L << 20, $"{allocated:N0} bytes allocated");
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        var buffer = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write(data);
+        }
+
+        return buffer.ToArray();
+    }
 }

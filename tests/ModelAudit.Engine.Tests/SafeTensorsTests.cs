@@ -109,4 +109,24 @@ public sealed class SafeTensorsTests
         Assert.Equal("Secrets", secret.Scanner);
         Assert.DoesNotContain("DN73U55XTPLPFT7V", secret.Evidence + secret.Message);
     }
+
+    [Fact]
+    public void A_compressed_file_claiming_a_header_it_does_not_hold_is_truncated_and_never_allocated()
+    {
+        // Inside gzip the length of the content is unknown, so the claim (100 MiB, the limit) cannot be checked up front.
+        byte[] file = File(TwoTensors, 24, declaredLength: 100UL << 20);
+        var buffer = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write(file);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ModelScanResult result = Scan.Bytes(buffer.ToArray(), "model.safetensors.gz");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(result.Has("MA6013", Severity.Warning), result.Describe());
+        Assert.Equal(ScanOutcome.Issues, result.Outcome);
+        Assert.True(allocated < 24L << 20, $"{allocated:N0} bytes allocated");
+    }
 }

@@ -28,7 +28,8 @@ internal sealed class NumPyScanner : IFormatScanner
     {
         Stream stream = input.Stream;
         Span<byte> fixedPart = stackalloc byte[12];
-        if (stream.ReadAtMost(fixedPart) < 10)
+        int fixedRead = stream.ReadAtMost(fixedPart);
+        if (fixedRead < 10)
         {
             throw new ModelFormatException("the .npy preamble is truncated", 0);
         }
@@ -43,6 +44,11 @@ internal sealed class NumPyScanner : IFormatScanner
         }
         else if (major is 2 or 3)
         {
+            if (fixedRead < 12)
+            {
+                throw new ModelFormatException("the .npy preamble is truncated", 0);
+            }
+
             headerLength = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(fixedPart[8..]), int.MaxValue);
             preamble = 12;
         }
@@ -56,13 +62,17 @@ internal sealed class NumPyScanner : IFormatScanner
             throw new ModelFormatException($".npy header of {headerLength:N0} bytes is over the limit", 8);
         }
 
-        byte[] header = new byte[headerLength];
-        int alreadyRead = 12 - preamble;
-        fixedPart[preamble..12].CopyTo(header);
-        if (stream.ReadAtMost(header.AsSpan(alreadyRead)) < headerLength - alreadyRead)
+        // Bytes read past the preamble already belong to the header; the declared length is checked against what the
+        // file still holds before the header is allocated.
+        ReadOnlySpan<byte> headerStart = fixedPart[preamble..fixedRead];
+        if (headerStart.Length > headerLength)
         {
-            throw new ModelFormatException("the .npy header is truncated", preamble);
+            headerStart = headerStart[..headerLength];
         }
+
+        long? headerRoom = input.Length is { } fileLength ? fileLength - fixedRead : null;
+        byte[] header = DeclaredLengthReader.Read(stream, headerLength, headerRoom, headerStart)
+            ?? throw new ModelFormatException($"the .npy header is truncated (it declares {headerLength:N0} bytes)", preamble);
 
         string text = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(header);
         long dataOffset = preamble + headerLength;

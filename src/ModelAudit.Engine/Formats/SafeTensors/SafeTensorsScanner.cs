@@ -61,8 +61,10 @@ internal sealed class SafeTensorsScanner : IFormatScanner
             return;
         }
 
-        byte[] header = new byte[headerLength];
-        if (input.Stream.ReadAtMost(header) < header.Length)
+        // Checked against the file's length above when it is known; otherwise read in bounded chunks, so a short
+        // compressed member that claims a 100 MiB header costs what it holds.
+        byte[]? header = DeclaredLengthReader.Read(input.Stream, (int)headerLength, fileLength - 8);
+        if (header is null)
         {
             context.Report(RuleIds.SafeTensorsOutOfBounds, "The file ends inside its JSON header (truncated).", 8);
             return;
