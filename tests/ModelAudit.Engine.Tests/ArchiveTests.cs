@@ -402,4 +402,114 @@ public sealed class ArchiveTests
         ModelScanResult result = Scan.Bytes(buffer.ToArray(), "model.tar");
         Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Member == longName);
     }
+
+    // A delivery as it travels: the model in a zip, in a tar.gz, in a plain tar, in a zip … (a compressed tar is two
+    // levels, the wrapper and the tar). Returns the outermost archive and the member path of the pickle at the bottom.
+    private static (byte[] Archive, string Path) Chain(byte[] pickle, int archives)
+    {
+        byte[] data = pickle;
+        string path = "data.pkl";
+        for (int level = archives; level >= 1; level--)
+        {
+            string inner = path.Split('!')[0];
+            switch (level % 3)
+            {
+                case 0:
+                    data = ArchiveBuilder.Zip(CompressionLevel.Fastest, (inner, data));
+                    path = $"level{level}.zip!{path}";
+                    break;
+                case 1:
+                    data = Gzip(ArchiveBuilder.Tar((inner, data)));
+                    path = $"level{level}.tar.gz!level{level}.tar!{path}";
+                    break;
+                default:
+                    data = ArchiveBuilder.Tar((inner, data));
+                    path = $"level{level}.tar!{path}";
+                    break;
+            }
+        }
+
+        return (data, path);
+    }
+
+    // The outermost archive is the scanned file itself: its name is not part of the member path.
+    private static ModelScanResult ScanChain((byte[] Archive, string Path) chain, Scanning.ScanOptions? options = null) =>
+        Scan.Bytes(chain.Archive, chain.Path.Split('!')[0], options);
+
+    private static string Bottom(string path) => path[(path.IndexOf('!') + 1)..];
+
+    private static byte[] Gzip(byte[] data)
+    {
+        var buffer = new MemoryStream();
+        using (var z = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write(data);
+        }
+
+        return buffer.ToArray();
+    }
+
+    [Fact]
+    public void A_payload_twelve_archives_deep_is_found_at_the_bottom()
+    {
+        var chain = Chain(s_payload, 12);
+        ModelScanResult result = ScanChain(chain);
+        ModelFinding f = Assert.Single(result.Findings, f => f.RuleId == "MA1001");
+        Assert.Equal(Severity.Critical, f.Severity);
+        Assert.Equal(Bottom(chain.Path), f.Member);
+        Assert.Equal(ScanOutcome.Issues, result.Outcome);
+    }
+
+    [Fact]
+    public void A_benign_model_twelve_archives_deep_is_clean()
+    {
+        var chain = Chain(s_benign, 12);
+        Assert.True(Bottom(chain.Path).Count(c => c == '!') >= 14, chain.Path);
+        ModelScanResult result = ScanChain(chain);
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+        Assert.Empty(result.Findings);
+    }
+
+    [Theory]
+    [InlineData(12, 8)]
+    [InlineData(30, 0)] // 0: the default limit; 30 archives, a third of them compressed tars, are 40 levels
+    public void A_chain_deeper_than_the_nesting_limit_is_inconclusive_never_clean(int archives, int limit)
+    {
+        var options = new Scanning.ScanOptions { Limits = limit > 0 ? new Scanning.ScanLimits { MaxNestingDepth = limit } : new Scanning.ScanLimits() };
+        ModelScanResult result = ScanChain(Chain(s_benign, archives), options);
+        Assert.True(result.Has("MA9007"), result.Describe());
+        Assert.Equal(ScanOutcome.Inconclusive, result.Outcome);
+    }
+
+    [Fact]
+    public void Copies_held_by_nested_levels_are_bounded_together_and_released_by_siblings()
+    {
+        // Zips inside gzip must be copied to be indexed. Each copy here is ~300 KB, under the per-copy limit.
+        // Filler that does not compress to nothing: random words, as text no scanner has an opinion about.
+        var random = new Random(14);
+        byte[] filler = new byte[300_000];
+        for (int i = 0; i < filler.Length; i++)
+        {
+            filler[i] = i % 6 == 5 ? (byte)' ' : (byte)('a' + random.Next(26));
+        }
+
+        byte[] leaf = ArchiveBuilder.Zip(("data.pkl", s_benign), ("notes.txt", filler));
+        byte[] middle = ArchiveBuilder.Zip(("leaf.zip.gz", Gzip(leaf)), ("notes.txt", filler));
+        var limits = new Scanning.ScanLimits { MaxBufferedBytesHeld = 800_000 };
+
+        // Side by side, each copy is released before the next: Clean.
+        byte[] siblings = ArchiveBuilder.Zip(("a.zip.gz", Gzip(leaf)), ("b.zip.gz", Gzip(leaf)));
+        ModelScanResult side = Scan.Bytes(siblings, "delivery.zip", new Scanning.ScanOptions { Limits = limits });
+        Assert.True(side.Outcome == ScanOutcome.Clean, side.Describe());
+
+        // Nested, the middle copy (~600 KB) is held while the leaf's is made: past the bound, Inconclusive.
+        byte[] nested = ArchiveBuilder.Zip(("middle.zip.gz", Gzip(middle)));
+        ModelScanResult deep = Scan.Bytes(nested, "delivery.zip", new Scanning.ScanOptions { Limits = limits });
+        Assert.Contains(deep.Findings, f => f.RuleId == "MA9002" && f.Message.Contains("MaxBufferedBytesHeld", StringComparison.Ordinal)
+            || f.RuleId == "MA9002" && f.Evidence == "MaxBufferedBytesHeld");
+        Assert.Equal(ScanOutcome.Inconclusive, deep.Outcome);
+
+        // The same nesting with the default bound is Clean.
+        Assert.Equal(ScanOutcome.Clean, Scan.Bytes(nested, "delivery.zip").Outcome);
+    }
 }

@@ -23,7 +23,7 @@ internal sealed class SevenZipScanner : IFormatScanner
 
     public void Scan(ScanInput input, ScanContext context)
     {
-        Stream stream = SeekableCopy.Of(input.Stream, "7z archive", context.Limits);
+        Stream stream = SeekableCopy.Of(input.Stream, "7z archive", context);
         using IArchive archive = SevenZipArchive.OpenArchive(new LeaveOpenStream(stream), new ReaderOptions { LeaveStreamOpen = true });
         using IReader reader = archive.ExtractAllEntries();
         int entries = 0;

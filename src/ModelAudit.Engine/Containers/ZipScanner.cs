@@ -34,7 +34,7 @@ internal sealed partial class ZipScanner : IFormatScanner
 
     public void Scan(ScanInput input, ScanContext context)
     {
-        Stream stream = SeekableCopy.Of(input.Stream, "zip", context.Limits);
+        Stream stream = SeekableCopy.Of(input.Stream, "zip", context);
         ZipEndRecord? end = ZipEndRecord.Find(stream);
         if (end is null)
         {

@@ -19,6 +19,7 @@ internal sealed class FileScan
     private readonly List<string> _inconclusiveReasons = new();
     private bool _truncated;
     private Reading? _formatOwner;
+    private readonly Dictionary<int, long> _bufferedByDepth = new();
 
     public FileScan(ScanEngine engine, string path, ScanOptions options, CancellationToken cancellationToken, ScanObserver? observer)
     {
@@ -44,6 +45,26 @@ internal sealed class FileScan
     /// <summary>The format shown for the file: the first reading of the file itself that held, possibly refined by
     /// its scanner (Zip → PyTorchZip).</summary>
     public ModelFormat Format { get; private set; } = ModelFormat.Unknown;
+
+    /// <summary>Bytes of seekable copies (<see cref="IO.SeekableCopy"/>) held now by the nesting levels being scanned,
+    /// against <see cref="ScanLimits.MaxBufferedBytesHeld"/>.</summary>
+    public long BufferedBytesHeld { get; private set; }
+
+    /// <summary>Charges a seekable copy made by the member being scanned at <paramref name="depth"/>.</summary>
+    public void HoldBuffered(int depth, long bytes)
+    {
+        _bufferedByDepth[depth] = _bufferedByDepth.GetValueOrDefault(depth) + bytes;
+        BufferedBytesHeld += bytes;
+    }
+
+    /// <summary>Releases the copies made at <paramref name="depth"/>: the member they were made for is done.</summary>
+    public void ReleaseBuffered(int depth)
+    {
+        if (_bufferedByDepth.Remove(depth, out long bytes))
+        {
+            BufferedBytesHeld -= bytes;
+        }
+    }
 
     /// <summary>Decompressed bytes produced so far, against <see cref="ScanLimits.MaxExpandedBytes"/>.</summary>
     public long ExpandedBytes { get; set; }

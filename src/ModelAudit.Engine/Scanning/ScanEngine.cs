@@ -191,6 +191,11 @@ public sealed class ScanEngine
             ReportFailure(context, "detection", ex);
             return Array.Empty<Reading>();
         }
+        finally
+        {
+            // This member is done: the seekable copies its scanners made are garbage now.
+            context.File.ReleaseBuffered(context.Depth);
+        }
     }
 
     /// <summary>Runs every reading that holds; returns the ones that held.</summary>

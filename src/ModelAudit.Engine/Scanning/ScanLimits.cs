@@ -30,8 +30,13 @@ public sealed record ScanLimits
     /// (a compressed member that is both a pickle and something else).</summary>
     public long MaxReplayBytes { get; init; } = 64L << 20;
 
-    /// <summary>Recursion into nested pickles (bytes arguments, base64, hex) and containers.</summary>
-    public int MaxNestingDepth { get; init; } = 8;
+    /// <summary>Recursion into nested pickles (bytes arguments, base64, hex) and containers. Real deliveries nest a
+    /// dozen archives (a zip in a tar.gz in a zip …), and a compressed tar takes two levels (the wrapper, then the
+    /// tar), so a dozen compressed tars reach level 24, their model file 25 and a pickle nested in it 26; 32 leaves
+    /// room above that. Depth costs little because members are streamed: a level holds one decompressor state and
+    /// a copy buffer, and the copies some formats need (a zip in a compressed stream) are bounded for all levels
+    /// together by <see cref="MaxBufferedBytesHeld"/>; the stack is guarded by EnsureSufficientExecutionStack.</summary>
+    public int MaxNestingDepth { get; init; } = 32;
 
     /// <summary>Entries read from one archive.</summary>
     public int MaxArchiveEntries { get; init; } = 100_000;
@@ -45,6 +50,11 @@ public sealed record ScanLimits
     /// <summary>Largest archive indexed from its end (zip, 7z) that is copied to memory when it sits inside a compressed
     /// stream, which cannot seek.</summary>
     public long MaxBufferedArchiveBytes { get; init; } = 256L << 20;
+
+    /// <summary>Bytes of such copies held at once by all the nesting levels of one file: each level of a zip in a
+    /// tar.gz in a zip … holds its copy while the levels below it are scanned, so without this bound memory would grow
+    /// with the depth (32 × 256 MiB). Four full-sized copies.</summary>
+    public long MaxBufferedBytesHeld { get; init; } = 1L << 30;
 
     /// <summary>Expanded bytes below which the compression ratio is not judged (benign compressed zeros reach high ratios too).</summary>
     public long CompressionRatioFloor { get; init; } = 256L << 20;

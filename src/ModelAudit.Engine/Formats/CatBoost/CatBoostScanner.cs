@@ -29,7 +29,7 @@ internal sealed class CatBoostScanner : IFormatScanner
 
     public void Scan(ScanInput input, ScanContext context)
     {
-        Stream stream = SeekableCopy.Of(input.Stream, "CatBoost model", context.Limits);
+        Stream stream = SeekableCopy.Of(input.Stream, "CatBoost model", context);
         long length = stream.Length;
         if (length < 8)
         {

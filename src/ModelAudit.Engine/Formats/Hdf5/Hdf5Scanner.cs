@@ -45,7 +45,7 @@ internal sealed class Hdf5Scanner : IFormatScanner
 
     public void Scan(ScanInput input, ScanContext context)
     {
-        Stream stream = SeekableCopy.Of(input.Stream, "HDF5 file", context.Limits);
+        Stream stream = SeekableCopy.Of(input.Stream, "HDF5 file", context);
         Dictionary<string, string> attributes;
         try
         {

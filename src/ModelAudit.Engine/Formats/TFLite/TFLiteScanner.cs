@@ -37,7 +37,7 @@ internal sealed class TFLiteScanner : IFormatScanner
 
     public void Scan(ScanInput input, ScanContext context)
     {
-        Stream stream = SeekableCopy.Of(input.Stream, "TFLite model", context.Limits);
+        Stream stream = SeekableCopy.Of(input.Stream, "TFLite model", context);
         long length = stream.Length;
         var fb = new FlatBufferReader(stream, 0, length);
         long model = fb.Root();
