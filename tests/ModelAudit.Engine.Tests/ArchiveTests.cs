@@ -214,44 +214,48 @@ public sealed class ArchiveTests
     [Fact]
     public void A_zip_bomb_is_reported_from_its_declared_sizes_and_never_expanded()
     {
-        // 1 GiB of zeros deflates to about 1 MB. Its content is unknown, so only its head is ever inflated.
-        var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using Stream s = zip.CreateEntry("bomb.bin", CompressionLevel.SmallestSize).Open();
-            byte[] zeros = new byte[1 << 20];
-            for (int i = 0; i < 1024; i++)
-            {
-                s.Write(zeros);
-            }
-        }
-
-        ModelScanResult result = Scan.Bytes(buffer.ToArray(), "model.zip");
+        // 1 GiB of zeros in about 1 MB of hand-written deflate (1032:1). Its content is unknown, so only its head is
+        // ever inflated.
+        var (deflate, length) = DeflateBomb.Zeros((1 << 30) / DeflateBomb.BytesPerBodyByte);
+        Assert.True(length > 1_000_000_000, length.ToString());
+        ModelScanResult result = Scan.Bytes(DeflateBomb.Zip("bomb.bin", deflate, length), "model.zip");
         Assert.True(result.Has("MA2009", Severity.Warning), result.Describe());
         Assert.Equal(ScanOutcome.Issues, result.Outcome);
+    }
+
+    [Fact]
+    public void The_hand_made_bomb_inflates_to_the_zeros_and_crc_it_declares()
+    {
+        var (deflate, length) = DeflateBomb.Zeros(1000, "head"u8.ToArray(), "tail"u8.ToArray());
+        using var inflate = new DeflateStream(new MemoryStream(deflate), CompressionMode.Decompress);
+        byte[] expanded = new byte[length + 1];
+        Assert.Equal(length, inflate.ReadAtLeast(expanded, expanded.Length, throwOnEndOfStream: false));
+        Assert.Equal("head"u8.ToArray(), expanded[..4]);
+        Assert.True(expanded.AsSpan(4, (int)length - 8).IndexOfAnyExcept((byte)0) < 0);
+        Assert.Equal("tail"u8.ToArray(), expanded[(int)(length - 4)..(int)length]);
+        Assert.Equal(IO.Crc32.Append(0, new byte[12_345]), DeflateBomb.ZeroCrc(12_345));
+
+        (deflate, length) = DeflateBomb.Zeros(1000);
+
+        // .NET's zip reader checks sizes and the CRC as it reads: the member reads back whole.
+        using var zip = new ZipArchive(new MemoryStream(DeflateBomb.Zip("z.bin", deflate, length)), ZipArchiveMode.Read);
+        using Stream member = zip.Entries.Single().Open();
+        Assert.Equal(length, member.ReadAtLeast(new byte[length + 1], (int)length + 1, throwOnEndOfStream: false));
     }
 
     [Fact]
     public void A_bomb_the_scan_must_read_through_stops_at_the_ratio_budget()
     {
         // A pickle whose 64 MiB BINBYTES8 argument is zeros: the VM must read past it inside a deflated member.
-        byte[] head = new PickleBuilder().Proto(4).Bytes8(64L << 20, Array.Empty<byte>()).ToArray();
-        var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using Stream s = zip.CreateEntry("data.pkl", CompressionLevel.SmallestSize).Open();
-            s.Write(head);
-            byte[] zeros = new byte[1 << 20];
-            for (int i = 0; i < 64; i++)
-            {
-                s.Write(zeros);
-            }
-
-            s.Write(new byte[] { (byte)'.' });
-        }
+        int body = (64 << 20) / DeflateBomb.BytesPerBodyByte;
+        long zeros = DeflateBomb.Zeros(body).Length;
+        byte[] head = new PickleBuilder().Proto(4).Bytes8(zeros, Array.Empty<byte>()).ToArray();
+        var (deflate, length) = DeflateBomb.Zeros(body, prefix: head, suffix: new[] { (byte)'.' });
+        Assert.Equal(head.Length + zeros + 1, length);
+        byte[] zip = DeflateBomb.Zip("data.pkl", deflate, length);
 
         var options = new Scanning.ScanOptions { Limits = new Scanning.ScanLimits { CompressionRatioFloor = 8L << 20, MaxCompressionRatio = 100 } };
-        ModelScanResult result = Scan.Bytes(buffer.ToArray(), "model.zip", options);
+        ModelScanResult result = Scan.Bytes(zip, "model.zip", options);
         Assert.True(result.Has("MA2009"), result.Describe());
         Assert.True(result.Has("MA9002"), result.Describe());
         Assert.NotEqual(ScanOutcome.Clean, result.Outcome);
