@@ -44,12 +44,17 @@ internal sealed record ScanFrame
     /// finding), not an Inconclusive scan. What they do decode to is graded as usual.</summary>
     public bool Speculative { get; init; }
 
+    /// <summary>The folder joblib resolves a legacy pickle's companion array files against, when this level is the
+    /// decoded content of a local top-level file (a Z-file's pickle). Not inherited: a member is somewhere else.</summary>
+    public string? CompanionFolder { get; init; }
+
     /// <summary>The frame of a member of this level.</summary>
     public ScanFrame Enter(string memberName) => this with
     {
         Member = Member is null ? memberName : Member + "!" + memberName,
         Depth = Depth + 1,
         Reading = null,
+        CompanionFolder = null,
     };
 
     /// <summary>This frame with one more CVE hint.</summary>

@@ -21,6 +21,7 @@ using ModelAudit.Engine.Formats.Keras;
 using ModelAudit.Engine.Formats.LightGbm;
 using ModelAudit.Engine.Formats.NumPy;
 using ModelAudit.Engine.Formats.OpenVino;
+using ModelAudit.Engine.Formats.Joblib;
 using ModelAudit.Engine.Formats.Pickle;
 using ModelAudit.Engine.Formats.Onnx;
 using ModelAudit.Engine.Formats.Pmml;
@@ -62,6 +63,7 @@ internal sealed class ScannerRegistry
             new TarScanner(),
             new SevenZipScanner(),
             new CompressedStreamScanner(),
+            new JoblibZfileScanner(),
             new NumPyScanner(),
             new SafeTensorsScanner(),
             new GgufScanner(),

@@ -241,6 +241,12 @@ internal sealed partial class PickleAnalysis : IPickleHandler
                 JoblibArrays.ReadArrayData(state, offset, machine, _context, this);
             }
         }
+
+        if (JoblibCompanions.LegacyWrapper(target) is { } wrapper)
+        {
+            SawJoblibWrapper = true;
+            JoblibCompanions.Check(wrapper, state, offset, _context);
+        }
     }
 
     public void OnMutate(PValue target, string opcode, IReadOnlyList<PValue> items, long offset)
