@@ -342,7 +342,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     {
         Consequence();
         SawFrameViolation = true;
-        Report(RuleIds.FrameViolation, $"FRAME violation: {message}. CPython's file unpickler and linear readers disagree about what runs here.", offset, "FRAME");
+        Report(RuleIds.FrameViolation, $"FRAME layout CPython's unpicklers read differently: {message}.", offset, "FRAME");
         Trace(offset, "FRAME", "Frame", "<frame>", message, CallableVerdict.Dangerous(DangerKind.Execution, "frame"), GlobalUse.None);
     }
 

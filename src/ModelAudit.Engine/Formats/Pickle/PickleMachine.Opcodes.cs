@@ -391,13 +391,21 @@ internal sealed partial class PickleMachine
                 _reader.EnterFrame(length);
                 long start = _reader.Position;
 
-                // A frame longer than the data is a truncation, found when an opcode reads past the end.
-                if (_frameEnd >= 0 && offset < _frameEnd)
+                // pickle.py refuses a FRAME while the current one has unread bytes ('beginning of a new frame before end
+                // of current frame'); _pickle.c takes the new frame from its buffer and goes on. A FRAME that ends its
+                // frame exactly is how the pickler chains frames: both accept it. A frame longer than the data is a
+                // truncation, found when an opcode reads past the end (or at STOP, CheckFrameAtStop).
+                if (_frameEnd >= 0 && start < _frameEnd)
                 {
-                    _handler.OnFrameViolation($"FRAME at {offset} opens inside the frame that ends at {_frameEnd}", offset);
+                    _handler.OnFrameViolation(
+                        $"the FRAME at {offset} opens with {_frameEnd - start:N0} bytes of the frame ending at {_frameEnd} unread: pickle.py (pickle._Unpickler, joblib.load) "
+                        + "refuses it ('beginning of a new frame before end of current frame'); _pickle.c reads the new frame from its buffer and goes on",
+                        offset);
                 }
 
                 _frameEnd = start + length;
+                _frameStart = offset;
+                _reader.TrackFrame(_frameEnd);
                 break;
             }
 

@@ -31,6 +31,7 @@ internal sealed partial class PickleMachine
     private readonly List<int> _marks = new();
     private readonly PickleMemo _memo;
     private long _frameEnd = -1;
+    private long _frameStart = -1;
     private bool _protoSeen;
     private bool _frameChecked;
     private long _retained;
@@ -82,6 +83,7 @@ internal sealed partial class PickleMachine
             if (op == (byte)PickleOpcode.Stop)
             {
                 CheckFrame(offset);
+                CheckFrameAtStop(offset);
                 return Pop();
             }
 
@@ -94,24 +96,32 @@ internal sealed partial class PickleMachine
         }
     }
 
-    // An opcode must start and end inside the current frame; CPython's file unpickler and a linear reader
-    // disagree about anything else.
+    // Grades the reads of the opcode just run against the current frame (PickleFrameCrossing): only a read that starts
+    // inside the frame and ends past it is read differently by CPython's unpicklers; one that starts exactly at the end
+    // (the pickler's layout for large bytes objects) is read from the file by all of them.
     private void CheckFrame(long opcodeOffset)
     {
-        if (_frameEnd < 0)
+        if (_reader.TakeFrameCrossing() is { } crossing)
         {
-            return;
+            _handler.OnFrameViolation(crossing.Describe(), opcodeOffset);
+            _frameEnd = -1;
         }
+        else if (_frameEnd >= 0 && _reader.Position >= _frameEnd)
+        {
+            _frameEnd = -1;
+        }
+    }
 
-        long end = _reader.Position;
-        if (opcodeOffset < _frameEnd && end > _frameEnd)
+    // STOP inside a FRAME that reaches past the end of the data: _pickle.c reads the whole frame first and fails,
+    // pickle.py reads what is there and returns the object. Only knowable when the data's length is.
+    private void CheckFrameAtStop(long stopOffset)
+    {
+        if (_frameEnd >= 0 && _frameStart >= 0 && _reader.Length is { } total && _frameEnd > total)
         {
-            _handler.OnFrameViolation($"opcode at {opcodeOffset} ends at {end}, past the frame end at {_frameEnd}", opcodeOffset);
-            _frameEnd = -1;
-        }
-        else if (end >= _frameEnd)
-        {
-            _frameEnd = -1;
+            _handler.OnFrameViolation(
+                $"the FRAME at {_frameStart} declares bytes up to {_frameEnd} but the data ends at {total}: _pickle.c refuses that frame "
+                + $"('pickle data was truncated') and runs none of it; pickle.py (pickle._Unpickler, joblib.load) runs the opcodes that are there and returns at the STOP at {stopOffset}",
+                _frameStart);
         }
     }
 

@@ -38,6 +38,48 @@ internal sealed class PickleReader
     // frame every read is a fresh read of exactly its size, so the two readings agree).
     private long _cBufferEnd = -1;
 
+    // Where the current FRAME ends, for grading a layout against CPython's two unpicklers (-1: no frame, or its bytes
+    // are all read). pickle.py's _Unframer serves each read from the frame while it has bytes and from the file once
+    // it has none, and fails on a read that starts inside and ends past it; see PickleFrameCrossing.
+    private long _gradedFrameEnd = -1;
+
+    /// <summary>The first read since the last <see cref="TakeFrameCrossing"/> that started inside the current FRAME
+    /// and ended past it, if any.</summary>
+    private PickleFrameCrossing? _crossing;
+
+    /// <summary>A FRAME opened: reads are graded against its end (<paramref name="end"/>) until they reach it.</summary>
+    public void TrackFrame(long end) => _gradedFrameEnd = end;
+
+    /// <summary>The read that crossed the tracked frame's end since the last call, once.</summary>
+    public PickleFrameCrossing? TakeFrameCrossing()
+    {
+        PickleFrameCrossing? crossing = _crossing;
+        _crossing = null;
+        return crossing;
+    }
+
+    // A read of count bytes starts here: past the frame end every reader reads the file (they agree); across it they
+    // do not. A read that starts exactly at the end is how the pickler writes large bytes objects, and is no crossing.
+    private void GradeRead(long start, long end, bool line)
+    {
+        if (_gradedFrameEnd < 0)
+        {
+            return;
+        }
+
+        if (start >= _gradedFrameEnd)
+        {
+            _gradedFrameEnd = -1;
+            return;
+        }
+
+        if (end > _gradedFrameEnd)
+        {
+            _crossing ??= new PickleFrameCrossing(start, end, _gradedFrameEnd, line);
+            _gradedFrameEnd = -1;
+        }
+    }
+
     /// <summary>True when this reader follows <c>_pickle.c</c> over a file without <c>peek()</c>: a read that crosses
     /// the end of the current FRAME resumes at that end, skipping the rest of the frame (the pure-Python unpickler
     /// fails there; a linear reading goes on inside the frame).</summary>
@@ -48,6 +90,7 @@ internal sealed class PickleReader
     /// first. A no-op for a linear reader.</summary>
     public void BeginRead(long count)
     {
+        GradeRead(Position, Position + count, line: false);
         if (_cBufferEnd < 0)
         {
             return;
@@ -184,6 +227,14 @@ internal sealed class PickleReader
     /// no memory. Throws <see cref="EndOfStreamException"/> when the data ends before the newline.
     /// </summary>
     public PickleLine ReadLine(int keep, CancellationToken cancellationToken)
+    {
+        long lineStart = Position;
+        PickleLine line = ReadLineFrom(keep, cancellationToken);
+        GradeRead(lineStart, Position, line: true);
+        return line;
+    }
+
+    private PickleLine ReadLineFrom(int keep, CancellationToken cancellationToken)
     {
         var kept = new List<byte>(Math.Min(keep, 64));
         long length = 0;
