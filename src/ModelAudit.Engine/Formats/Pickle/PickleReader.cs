@@ -60,7 +60,8 @@ internal sealed class PickleReader
 
     // A read of count bytes starts here: past the frame end every reader reads the file (they agree); across it they
     // do not. A read that starts exactly at the end is how the pickler writes large bytes objects, and is no crossing.
-    private void GradeRead(long start, long end, bool line)
+    // The count is compared, never added: a crafted BINBYTES8 declares long.MaxValue.
+    private void GradeRead(long start, long count, bool line)
     {
         if (_gradedFrameEnd < 0)
         {
@@ -73,8 +74,9 @@ internal sealed class PickleReader
             return;
         }
 
-        if (end > _gradedFrameEnd)
+        if (count > _gradedFrameEnd - start)
         {
+            long end = count > long.MaxValue - start ? long.MaxValue : start + count;
             _crossing ??= new PickleFrameCrossing(start, end, _gradedFrameEnd, line);
             _gradedFrameEnd = -1;
         }
@@ -90,7 +92,7 @@ internal sealed class PickleReader
     /// first. A no-op for a linear reader.</summary>
     public void BeginRead(long count)
     {
-        GradeRead(Position, Position + count, line: false);
+        GradeRead(Position, count, line: false);
         if (_cBufferEnd < 0)
         {
             return;
@@ -230,7 +232,7 @@ internal sealed class PickleReader
     {
         long lineStart = Position;
         PickleLine line = ReadLineFrom(keep, cancellationToken);
-        GradeRead(lineStart, Position, line: true);
+        GradeRead(lineStart, Position - lineStart, line: true);
         return line;
     }
 
