@@ -100,7 +100,7 @@ internal sealed class WeightDecoder
             case WeightEncoding.Int8:
                 for (int i = 0; i < bytes.Length; i++)
                 {
-                    values[i] = (sbyte)bytes[i];
+                    values[i] = unchecked((sbyte)bytes[i]);
                 }
 
                 return bytes.Length;
@@ -122,7 +122,7 @@ internal sealed class WeightDecoder
             float scale = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes[block..]);
             for (int j = 0; j < 32; j++)
             {
-                values[written + j] = scale * (sbyte)bytes[block + 2 + j];
+                values[written + j] = scale * unchecked((sbyte)bytes[block + 2 + j]);
             }
 
             written += 32;

@@ -102,7 +102,9 @@ internal sealed class WeightPass : IByteObserver
             }
         }
 
-        for (int i = _active.Count - 1; i >= 0; i--)
+        // In activation order (file order), so tensors complete, and report, in the order they lie in the file.
+        int kept = 0;
+        for (int i = 0; i < _active.Count; i++)
         {
             TensorAnalysis tensor = _active[i];
             long from = Math.Max(offset, tensor.Start + tensor.Fed);
@@ -114,10 +116,15 @@ internal sealed class WeightPass : IByteObserver
 
             if (tensor.IsComplete)
             {
-                _active.RemoveAt(i);
                 Complete(tensor);
             }
+            else
+            {
+                _active[kept++] = tensor;
+            }
         }
+
+        _active.RemoveRange(kept, _active.Count - kept);
     }
 
     /// <summary>Reads the tensors the hashing pass did not deliver from <paramref name="source"/> (when it can
@@ -215,8 +222,12 @@ internal sealed class WeightPass : IByteObserver
         }
         else
         {
-            // Only the latest unnamed matrix is kept (one sample of at most 4 MiB), as the fallback candidate.
-            _lastMatrix = tensor;
+            // Only the unnamed matrix that lies last in the file is kept (one sample of at most 4 MiB), as the
+            // fallback candidate; a second pass may complete tensors out of file order.
+            if (_lastMatrix is null || tensor.Start >= _lastMatrix.Start)
+            {
+                _lastMatrix = tensor;
+            }
         }
     }
 
