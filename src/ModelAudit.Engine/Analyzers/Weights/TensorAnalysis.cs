@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
 
@@ -116,16 +117,16 @@ internal sealed class TensorAnalysis : IWeightSink
             values = values[..(int)(Elements - _index)];
         }
 
-        Moments.Add(values, _index);
+        bool finite = Moments.Add(values, _index);
         if (_layout is { } layout)
         {
-            AddNeurons(values, layout);
+            AddNeurons(values, layout, finite);
         }
 
         _index += values.Length;
     }
 
-    private void AddNeurons(ReadOnlySpan<float> values, NeuronLayout layout)
+    private void AddNeurons(ReadOnlySpan<float> values, NeuronLayout layout, bool finite)
     {
         long index = _index;
         int at = 0;
@@ -136,20 +137,24 @@ internal sealed class TensorAnalysis : IWeightSink
             int length = (int)Math.Min(values.Length - at, layout.Inputs - column);
             ReadOnlySpan<float> segment = values.Slice(at, length);
             double squares = 0;
-            for (int i = 0; i < segment.Length; i++)
+            if (finite && SquaresAndLargest(segment, out float largest) is { } sum)
             {
-                float v = segment[i];
-                if (!float.IsFinite(v))
+                squares = sum;
+                if (largest > _extremeFloor || _extremeCount < ExtremeSlots)
                 {
-                    continue;
+                    for (int i = 0; i < segment.Length; i++)
+                    {
+                        float magnitude = Math.Abs(segment[i]);
+                        if (magnitude > _extremeFloor || _extremeCount < ExtremeSlots)
+                        {
+                            KeepExtreme(magnitude, row);
+                        }
+                    }
                 }
-
-                squares += (double)v * v;
-                float magnitude = Math.Abs(v);
-                if (magnitude > _extremeFloor || _extremeCount < ExtremeSlots)
-                {
-                    KeepExtreme(magnitude, row);
-                }
+            }
+            else
+            {
+                squares = SquaresEach(segment, row);
             }
 
             _rowSquares![row] += squares;
@@ -161,6 +166,64 @@ internal sealed class TensorAnalysis : IWeightSink
             at += length;
             index += length;
         }
+    }
+
+    // Sum of squares and largest magnitude of finite values, vectorised; null for a segment too short to vectorise.
+    private static double? SquaresAndLargest(ReadOnlySpan<float> segment, out float largest)
+    {
+        int width = Vector<float>.Count;
+        largest = 0;
+        if (!Vector.IsHardwareAccelerated || segment.Length < width)
+        {
+            return null;
+        }
+
+        Vector<double> squares = Vector<double>.Zero;
+        Vector<float> top = Vector<float>.Zero;
+        int i = 0;
+        for (; i <= segment.Length - width; i += width)
+        {
+            var v = new Vector<float>(segment[i..]);
+            top = Vector.Max(top, Vector.Abs(v));
+            Vector.Widen(v, out Vector<double> low, out Vector<double> high);
+            squares += (low * low) + (high * high);
+        }
+
+        double sum = Vector.Sum(squares);
+        for (int lane = 0; lane < width; lane++)
+        {
+            largest = Math.Max(largest, top[lane]);
+        }
+
+        for (; i < segment.Length; i++)
+        {
+            sum += (double)segment[i] * segment[i];
+            largest = Math.Max(largest, Math.Abs(segment[i]));
+        }
+
+        return sum;
+    }
+
+    private double SquaresEach(ReadOnlySpan<float> segment, long row)
+    {
+        double squares = 0;
+        for (int i = 0; i < segment.Length; i++)
+        {
+            float v = segment[i];
+            if (!float.IsFinite(v))
+            {
+                continue;
+            }
+
+            squares += (double)v * v;
+            float magnitude = Math.Abs(v);
+            if (magnitude > _extremeFloor || _extremeCount < ExtremeSlots)
+            {
+                KeepExtreme(magnitude, row);
+            }
+        }
+
+        return squares;
     }
 
     // Keeps the largest magnitudes in a small unordered array; the floor is the smallest kept once it is full.

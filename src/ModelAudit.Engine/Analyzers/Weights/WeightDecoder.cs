@@ -13,6 +13,19 @@ internal sealed class WeightDecoder
     // them, large enough that the per-batch overhead does not show.
     private const int BatchElements = 4096;
 
+    // Every float16 bit pattern as a float (256 KiB, built once): a table read is several times faster than
+    // converting each value, and float16 is the commonest dtype of checkpoints.
+    private static readonly Lazy<float[]> s_halves = new(() =>
+    {
+        var table = new float[65536];
+        for (int bits = 0; bits < table.Length; bits++)
+        {
+            table[bits] = (float)BitConverter.UInt16BitsToHalf((ushort)bits);
+        }
+
+        return table;
+    });
+
     private readonly WeightEncoding _encoding;
     private readonly int _unitBytes;
     private readonly byte[] _carry;
@@ -76,9 +89,10 @@ internal sealed class WeightDecoder
 
                 return bytes.Length / 4;
             case WeightEncoding.Float16:
+                float[] halves = s_halves.Value;
                 for (int i = 0; i < bytes.Length / 2; i++)
                 {
-                    values[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes[(i * 2)..]);
+                    values[i] = halves[BinaryPrimitives.ReadUInt16LittleEndian(bytes[(i * 2)..])];
                 }
 
                 return bytes.Length / 2;
