@@ -74,6 +74,9 @@ public sealed class ModelScanResult
     /// <summary>The distinct tensor element types, as the format names them, in ordinal order.</summary>
     public IReadOnlyList<string> TensorDTypes { get; init; } = Array.Empty<string>();
 
+    /// <summary>Tensors whose values weight analysis read in full (0 when it was off for this file).</summary>
+    public long AnalyzedTensorCount { get; init; }
+
     /// <summary>Number of Critical findings that are not suppressed.</summary>
     public int CriticalCount => Count(Severity.Critical);
 

@@ -39,6 +39,7 @@ internal static class ResultConverter
             TensorCount = Convert<long>(bag, "TensorCount"),
             ParameterCount = Value(bag, "ParameterCount") is null ? null : Convert<long>(bag, "ParameterCount"),
             TensorDTypes = Items(bag, "TensorDTypes").Select(e => e?.ToString() ?? "").ToArray(),
+            AnalyzedTensorCount = Value(bag, "AnalyzedTensorCount") is null ? 0 : Convert<long>(bag, "AnalyzedTensorCount"),
         };
     }
 

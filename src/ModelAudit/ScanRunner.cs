@@ -62,6 +62,7 @@ internal sealed class ScanRunner
             MaxFileSize = settings.MaxFileSize,
             Timeout = settings.TimeoutSec > 0 ? TimeSpan.FromSeconds(settings.TimeoutSec) : null,
             SkipHash = settings.SkipHash,
+            AnalyzeWeights = settings.AnalyzeWeights,
             MinimumSeverity = settings.MinimumSeverity,
         });
     }
@@ -97,7 +98,8 @@ internal sealed class ScanRunner
     public string Describe() =>
         $"MaxFileSize {(_engine.Options.MaxFileSize is { } max ? max.ToString("N0", CultureInfo.InvariantCulture) + " bytes" : "none (every file is scanned whole)")}, "
         + $"TimeoutSec {(_engine.Options.Timeout is { } t ? t.TotalSeconds.ToString(CultureInfo.InvariantCulture) : "none")}, "
-        + $"SHA-256 {(_engine.Options.SkipHash ? "skipped" : "computed (reads every byte)")}";
+        + $"SHA-256 {(_engine.Options.SkipHash ? "skipped" : "computed (reads every byte)")}, "
+        + $"weight analysis {_engine.Options.AnalyzeWeights switch { true => "on", false => "off", null => $"on up to {_engine.Options.WeightAnalysisMaxFileSize.ToString("N0", CultureInfo.InvariantCulture)} bytes" }}";
 
     /// <summary>True for a remote URI (hf://, s3://, https://, models:/ …): it is never handed to PowerShell's path resolution.</summary>
     public static bool IsRemote(string text) => RemoteTarget.IsRemote(text);

@@ -11,4 +11,5 @@ internal sealed record ScanSettings(
     Severity MinimumSeverity,
     PolicyFile? Policy,
     DateTimeOffset Now = default,
-    string? BaselinePath = null);
+    string? BaselinePath = null,
+    bool? AnalyzeWeights = null);

@@ -23,6 +23,7 @@ var inputs = new (string Name, Func<string> Make)[]
     ("2.2 GiB ONNX (inline initializer, sparse)", () => GraphBenchFiles.HugeOnnx(dir)),
     ("ONNX with 3 GiB external data (model)", () => GraphBenchFiles.ExternalDataOnnx(dir)),
     ("3 GiB ONNX external data file (sparse)", () => Path.Combine(Path.GetDirectoryName(GraphBenchFiles.ExternalDataOnnx(dir))!, "model.onnx.data")),
+    ("2 GiB SafeTensors F16 checkpoint (weight analysis)", () => WeightBenchFiles.Checkpoint(dir)),
 };
 
 Console.WriteLine($"{"input",-40} {"mode",-10} {"seconds",8} {"MB/s",9} {"peak MB",8} {"MB read",9}  outcome");

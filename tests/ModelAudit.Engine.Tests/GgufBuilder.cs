@@ -12,6 +12,7 @@ internal sealed class GgufBuilder
 {
     private readonly List<byte[]> _pairs = new();
     private readonly List<(string Name, ulong[] Shape, uint Type, ulong? Offset, long Bytes)> _tensors = new();
+    private readonly Dictionary<int, byte[]> _data = new();
 
     public uint Version { get; init; } = 3;
 
@@ -89,6 +90,13 @@ internal sealed class GgufBuilder
         return this;
     }
 
+    /// <summary>A tensor whose bytes the test gives (weight analysis reads them).</summary>
+    public GgufBuilder TensorData(string name, uint type, byte[] data, params ulong[] shape)
+    {
+        _data[_tensors.Count] = data;
+        return Tensor(name, type, data.Length, null, shape);
+    }
+
     public GgufBuilder F32Tensor(string name, params ulong[] shape) => Tensor(name, 0, 4 * (long)shape.Aggregate(1UL, (a, b) => a * b), null, shape);
 
     public byte[] Build()
@@ -121,10 +129,15 @@ internal sealed class GgufBuilder
         w.PadTo(Alignment);
         for (int i = 0; i < _tensors.Count; i++)
         {
-            byte[] data = new byte[_tensors[i].Bytes];
-            for (int j = 0; j < data.Length; j++)
+            if (!_data.TryGetValue(i, out byte[]? data))
             {
-                data[j] = (byte)(j * 7 + i);
+                // A pattern whose every byte is below 0x40 keeps the sign-and-exponent byte of any float (F32, F16, BF16
+                // and the F16 scales of quantised blocks) small: finite values, as a real model's are.
+                data = new byte[_tensors[i].Bytes];
+                for (int j = 0; j < data.Length; j++)
+                {
+                    data[j] = (byte)((j * 7 + i) & 0x3F);
+                }
             }
 
             w.Bytes(data);

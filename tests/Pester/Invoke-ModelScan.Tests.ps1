@@ -125,6 +125,28 @@ Describe 'Invoke-ModelScan' {
             (Invoke-ModelScan $benign -SkipHash).Sha256 | Should -BeNullOrEmpty
         }
 
+        It 'analyses weights by default, and not with -SkipWeightAnalysis' {
+            # A .npy float32 vector holding a NaN, as numpy.save writes it (header padded to 64 bytes).
+            $header = "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }"
+            $header = $header.PadRight(64 - 10 - 1) + "`n"
+            $bytes = [byte[]](0x93) + [Text.Encoding]::ASCII.GetBytes('NUMPY') + [byte[]](1, 0) + [BitConverter]::GetBytes([uint16]$header.Length) +
+                [Text.Encoding]::ASCII.GetBytes($header) + [BitConverter]::GetBytes([float]1) + [BitConverter]::GetBytes([float]::NaN) +
+                [BitConverter]::GetBytes([float]2) + [BitConverter]::GetBytes([float]3)
+            $path = Join-Path $TestDrive 'nan.npy'
+            [IO.File]::WriteAllBytes($path, $bytes)
+
+            $result = Invoke-ModelScan $path
+            $result.Outcome | Should -Be 'Issues'
+            $result.Findings.RuleId | Should -Be 'MA8001'
+            $result.AnalyzedTensorCount | Should -Be 1
+            (Invoke-ModelScan $path -AnalyzeWeights).Findings.RuleId | Should -Be 'MA8001'
+
+            $skipped = Invoke-ModelScan $path -SkipWeightAnalysis
+            $skipped.Outcome | Should -Be 'Clean'
+            $skipped.AnalyzedTensorCount | Should -Be 0
+            { Invoke-ModelScan $path -AnalyzeWeights -SkipWeightAnalysis -ErrorAction Stop } | Should -Throw -ErrorId 'ModelWeightAnalysisConflict*'
+        }
+
         It 'reports files over -MaxFileSize as Inconclusive' {
             $result = Invoke-ModelScan $benign -MaxFileSize 100
             $result.Outcome | Should -Be 'Inconclusive'

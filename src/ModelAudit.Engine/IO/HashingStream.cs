@@ -14,11 +14,14 @@ internal sealed class HashingStream : ReadOnlyStream
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly byte[] _catchUp = new byte[1 << 20];
     private readonly CancellationToken _cancellationToken;
+    private readonly IByteObserver? _observer;
     private long _hashed;
 
-    public HashingStream(Stream inner, CancellationToken cancellationToken)
+    // The observer also sees every hashed byte, once and in file order (weight analysis), so it needs no read of its own.
+    public HashingStream(Stream inner, CancellationToken cancellationToken, IByteObserver? observer = null)
     {
         _cancellationToken = cancellationToken;
+        _observer = observer;
         if (!inner.CanSeek)
         {
             throw new ArgumentException("HashingStream needs a seekable stream.", nameof(inner));
@@ -51,6 +54,7 @@ internal sealed class HashingStream : ReadOnlyStream
         {
             int skip = (int)(_hashed - start);
             _sha.AppendData(buffer.Slice(skip, read - skip));
+            _observer?.Observe(_hashed, buffer.Slice(skip, read - skip));
             _hashed = end;
         }
 
@@ -83,6 +87,7 @@ internal sealed class HashingStream : ReadOnlyStream
             }
 
             _sha.AppendData(_catchUp, 0, read);
+            _observer?.Observe(_hashed, _catchUp.AsSpan(0, read));
             _hashed += read;
         }
 

@@ -207,6 +207,12 @@ public sealed class CycloneDxWriter : IReportWriter
             Property(json, "dtype", dtype);
         }
 
+        if (result.AnalyzedTensorCount > 0)
+        {
+            // How many tensors' values weight analysis read: its findings (MA8xxx) vouch for those tensors only.
+            Property(json, "analyzedTensorCount", result.AnalyzedTensorCount.ToString(CultureInfo.InvariantCulture));
+        }
+
         json.WriteEndArray();
         json.WriteEndObject();
     }

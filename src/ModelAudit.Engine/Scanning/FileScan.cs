@@ -75,6 +75,9 @@ internal sealed class FileScan
 
     public List<TensorRegion> Tensors { get; } = new();
 
+    /// <summary>Weight analysis of this file, when it is on for it.</summary>
+    public Analyzers.Weights.WeightPass? Weights { get; set; }
+
     /// <summary>The licence the file declares; the first one found (the file itself before its members) is kept.</summary>
     public ModelLicense? License { get; set; }
 

@@ -105,7 +105,17 @@ internal sealed class ScanContext
     public void RecordLicense(ModelLicense license) => File.License ??= license;
 
     /// <summary>Records where a tensor's bytes are, for weight analysis and the result summary.</summary>
-    public void ReportTensor(TensorRegion region) => File.AddTensor(region);
+    public void ReportTensor(TensorRegion region)
+    {
+        File.AddTensor(region);
+
+        // Offsets of the file itself are offsets in the hashed stream; a member's would need the member's place in
+        // the file, which only stored members have.
+        if (Depth == 0)
+        {
+            File.Weights?.Register(this, region, region.Offset);
+        }
+    }
 
     /// <summary>Counts decompressed bytes against the per-file budget; returns false once it is spent.</summary>
     public bool TryAddExpanded(long bytes)

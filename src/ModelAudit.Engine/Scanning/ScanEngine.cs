@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using ModelAudit.Engine.Analyzers.Weights;
 using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.IO;
@@ -69,7 +70,8 @@ public sealed class ScanEngine
 
         using (raw)
         {
-            HashingStream? hashing = !Options.SkipHash && raw.CanSeek ? new HashingStream(raw, timeout.Token) : null;
+            file.Weights = WeightsFor(raw);
+            HashingStream? hashing = !Options.SkipHash && raw.CanSeek ? new HashingStream(raw, timeout.Token, file.Weights) : null;
             Stream stream = hashing ?? raw;
             try
             {
@@ -80,6 +82,11 @@ public sealed class ScanEngine
 
                 Dispatch(context, stream, System.IO.Path.GetFileName(item.Path), raw.CanSeek ? raw.Length : item.Length);
                 sha256 = hashing?.Finish();
+                if (file.Weights is { } weights)
+                {
+                    context.Guarded("weight analysis", () => weights.Finish(raw, timeout.Token));
+                }
+
                 CheckPublishedHash(context, item.Info.PublishedSha256, sha256);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -94,6 +101,17 @@ public sealed class ScanEngine
         }
 
         return Finish(file, item, sha256, size, stopwatch, errors);
+    }
+
+    // Weights are read from the file itself (seekable), in the hashing pass or a pass of their own.
+    private WeightPass? WeightsFor(Stream raw)
+    {
+        if (!raw.CanSeek || Options.AnalyzeWeights == false || (Options.AnalyzeWeights is null && raw.Length > Options.WeightAnalysisMaxFileSize))
+        {
+            return null;
+        }
+
+        return new WeightPass(raw.Length);
     }
 
     // A store that publishes a SHA-256 (a Hugging Face LFS oid) vouches for those bytes: served bytes that differ were
@@ -133,6 +151,7 @@ public sealed class ScanEngine
             TensorCount = file.TensorCount,
             ParameterCount = tensors.Parameters,
             TensorDTypes = tensors.DTypes,
+            AnalyzedTensorCount = file.Weights?.Analyzed ?? 0,
             License = file.License,
         };
     }

@@ -4,4 +4,9 @@ namespace ModelAudit.Engine.Scanning;
 /// Where a tensor's bytes lie in the current member, as its format declares them: what weight analysis reads
 /// (in the same pass as hashing) and what the SBOM summarises. Offsets are relative to the member's first byte.
 /// </summary>
-internal sealed record TensorRegion(string Name, string DType, IReadOnlyList<long> Shape, long Offset, long Length);
+internal sealed record TensorRegion(string Name, string DType, IReadOnlyList<long> Shape, long Offset, long Length)
+{
+    /// <summary>True when <see cref="Shape"/> lists the innermost (contiguous) dimension first, as GGUF does;
+    /// otherwise the last dimension is the contiguous one (row-major: SafeTensors, NumPy, ONNX, PyTorch).</summary>
+    public bool InnermostFirst { get; init; }
+}

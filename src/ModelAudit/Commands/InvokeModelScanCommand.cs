@@ -24,6 +24,30 @@ public sealed class InvokeModelScanCommand : ModelScanCommandBase
     [Parameter]
     public SwitchParameter EnableExit { get; set; }
 
+    /// <summary>Analyses tensor values (NaN/Inf, outlier neurons, extreme weights) whatever the file's size; by
+    /// default only files up to 4 GiB are analysed.</summary>
+    [Parameter]
+    public SwitchParameter AnalyzeWeights { get; set; }
+
+    /// <summary>Does not analyse tensor values, even in files small enough for the default.</summary>
+    [Parameter]
+    public SwitchParameter SkipWeightAnalysis { get; set; }
+
+    /// <inheritdoc />
+    protected override bool? AnalyzeWeightsSetting
+    {
+        get
+        {
+            if (AnalyzeWeights && SkipWeightAnalysis)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-AnalyzeWeights and -SkipWeightAnalysis cannot be used together."),
+                    "ModelWeightAnalysisConflict", ErrorCategory.InvalidArgument, null));
+            }
+
+            return AnalyzeWeights ? true : SkipWeightAnalysis ? false : null;
+        }
+    }
+
     /// <inheritdoc />
     protected override Severity FindingThreshold => MinimumSeverity;
 

@@ -94,6 +94,9 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     [Parameter(ParameterSetName = UriSet)]
     public SwitchParameter SkipHash { get; set; }
 
+    /// <summary>Weight analysis: true always, false never, null for the engine's default (files up to its size limit).</summary>
+    protected virtual bool? AnalyzeWeightsSetting => null;
+
     /// <summary>How many files to scan at once.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
@@ -176,7 +179,7 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         {
             _runner = new ScanRunner(new ScanSettings(Recurse, Include, Exclude,
                 MyInvocation.BoundParameters.ContainsKey(nameof(MaxFileSize)) ? MaxFileSize : null, TimeoutSec, SkipHash, FindingThreshold, policy,
-                now, baseline));
+                now, baseline, AnalyzeWeightsSetting));
             WriteVerbose($"Limits: {_runner.Describe()}.");
         }
         catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)

@@ -50,7 +50,7 @@ internal sealed partial class GgufScanner
                 uint version = ReadLegacy(reader, magic, counts[i], layout, context);
                 foreach (GgufTensorInfo t in layout.Where(t => t.Bytes is not null))
                 {
-                    context.ReportTensor(new TensorRegion(t.Name, t.Type, t.Shape.Select(d => (long)d).ToArray(), (long)t.Offset, (long)t.Bytes!.Value));
+                    context.ReportTensor(new TensorRegion(t.Name, t.Type, t.Shape.Select(d => (long)d).ToArray(), (long)t.Offset, (long)t.Bytes!.Value) { InnermostFirst = true });
                 }
 
                 context.Report(RuleIds.GgmlLegacyFormat,

@@ -123,7 +123,7 @@ internal sealed partial class GgufScanner
             else
             {
                 context.ReportTensor(new TensorRegion(tensor.Name, tensor.Type, tensor.Shape.Select(d => (long)d).ToArray(),
-                    (long)(dataStart + tensor.Offset), (long)bytes));
+                    (long)(dataStart + tensor.Offset), (long)bytes) { InnermostFirst = true });
             }
 
             if (inOrder)

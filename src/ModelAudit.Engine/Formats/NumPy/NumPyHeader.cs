@@ -10,8 +10,9 @@ namespace ModelAudit.Engine.Formats.NumPy;
 /// </summary>
 internal sealed class NumPyHeader
 {
-    private NumPyHeader(NumPyDescr descr, IReadOnlyList<BigInteger> shape, IReadOnlyList<string> anomalies)
+    private NumPyHeader(NumPyDescr descr, IReadOnlyList<BigInteger> shape, IReadOnlyList<string> anomalies, bool fortranOrder)
     {
+        FortranOrder = fortranOrder;
         Descr = descr;
         Shape = shape;
         Anomalies = anomalies;
@@ -22,6 +23,9 @@ internal sealed class NumPyHeader
     public IReadOnlyList<BigInteger> Shape { get; }
 
     public IReadOnlyList<string> Anomalies { get; }
+
+    /// <summary>True when the data is stored column-major (the header's fortran_order).</summary>
+    public bool FortranOrder { get; }
 
     public static NumPyHeader Parse(string text, int major, long offset)
     {
@@ -93,6 +97,6 @@ internal sealed class NumPyHeader
             anomalies.Add($"spells the dtype '{descr.Shown}' with a prefix, escapes or concatenation");
         }
 
-        return new NumPyHeader(descr, shape.Items.Select(d => d.Integer).ToArray(), anomalies);
+        return new NumPyHeader(descr, shape.Items.Select(d => d.Integer).ToArray(), anomalies, !values["fortran_order"].Integer.IsZero);
     }
 }

@@ -120,5 +120,12 @@ internal sealed class NumPyScanner : IFormatScanner
         {
             context.Report(RuleIds.TrailingData, $"{available - (long)expected:N0} bytes follow the array data.", dataOffset + (long)expected, "trailing data");
         }
+
+        if (expected <= available && parsed.Shape.All(d => d <= long.MaxValue))
+        {
+            // A column-major (a, b) array is the row-major (b, a) array of the same bytes.
+            IEnumerable<long> shape = parsed.Shape.Select(d => (long)d);
+            context.ReportTensor(new TensorRegion("array", descr.Shown, (parsed.FortranOrder ? shape.Reverse() : shape).ToArray(), dataOffset, (long)expected));
+        }
     }
 }
