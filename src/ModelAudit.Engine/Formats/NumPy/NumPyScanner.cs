@@ -56,8 +56,14 @@ internal sealed class NumPyScanner : IFormatScanner
             throw new ModelFormatException($".npy header of {headerLength:N0} bytes is over the limit", 8);
         }
 
-        byte[] header = new byte[headerLength];
+        // The preamble read already holds the header's first bytes (two for v1); numpy cannot parse a dict shorter.
         int alreadyRead = 12 - preamble;
+        if (headerLength < alreadyRead)
+        {
+            throw new ModelFormatException($"the .npy header length {headerLength} is too short for a header", 8);
+        }
+
+        byte[] header = new byte[headerLength];
         fixedPart[preamble..12].CopyTo(header);
         if (stream.ReadAtMost(header.AsSpan(alreadyRead)) < headerLength - alreadyRead)
         {
