@@ -14,12 +14,14 @@
     Bench  prints throughput and memory figures (see tests/Bench).
     Differential  generates -Cases random pickles and zips with CPython's verdicts (tests/Differential/oracle.py,
            needs python3) and checks the engine against them; see tests/Differential/README.md.
+    Fuzz   runs the mutation fuzzer for -Minutes (random seed -Seed) over every parser and prints executions per
+           parser; inputs that break an invariant are saved to out/fuzz-crashes (see docs/security.md).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Docs', 'Bench', 'Differential', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Docs', 'Bench', 'Differential', 'Fuzz', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -27,7 +29,10 @@ param(
 
     # Differential: how many cases, and the first batch's seed (batch i uses Seed + i).
     [int] $Cases = 100000,
-    [int] $Seed = 1
+    [int] $Seed = 1,
+
+    # Fuzz: how long the campaign runs.
+    [double] $Minutes = 10
 )
 
 $ErrorActionPreference = 'Stop'
@@ -167,6 +172,26 @@ function Invoke-Docs {
     if ($LASTEXITCODE -ne 0) { throw "Docs failed with exit code $LASTEXITCODE" }
 }
 
+function Invoke-Fuzz {
+    $project = Join-Path $Root 'tests/ModelAudit.Engine.Tests/ModelAudit.Engine.Tests.csproj'
+    Invoke-Native dotnet @('build', $project, '-c', $Configuration, '--nologo', '-v', 'q')
+    $report = Join-Path $Out 'fuzz-report.txt'
+    if (Test-Path $report) { Remove-Item $report }
+    $env:MODELAUDIT_FUZZ_MINUTES = [string]$Minutes
+    $env:MODELAUDIT_FUZZ_SEED = [string]$Seed
+    $env:MODELAUDIT_FUZZ_REPORT = $report
+    try {
+        & dotnet test $project -c $Configuration --no-build --nologo --filter 'FullyQualifiedName~FuzzTests.LongFuzzRunFromEnvironment' | Out-Null
+        $failed = $LASTEXITCODE -ne 0
+    }
+    finally {
+        Remove-Item Env:MODELAUDIT_FUZZ_MINUTES, Env:MODELAUDIT_FUZZ_SEED, Env:MODELAUDIT_FUZZ_REPORT -ErrorAction SilentlyContinue
+    }
+    if (-not (Test-Path $report)) { throw 'The fuzz run wrote no report.' }
+    Get-Content $report | Write-Host
+    if ($failed) { exit 1 }
+}
+
 function Invoke-Bench {
     Invoke-Native dotnet @('run', '--project', (Join-Path $Root 'tests/Bench/ModelAudit.Bench.csproj'), '-c', 'Release', '--', (Join-Path $Out 'bench'))
 }
@@ -178,6 +203,7 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Docs' { Invoke-Docs }
     'Bench' { Invoke-Bench }
+    'Fuzz' { Invoke-Fuzz }
     'Differential' { & (Join-Path $Root 'tests/Differential/Run-Differential.ps1') -Cases $Cases -Seed $Seed; exit $LASTEXITCODE }
     'Clean' { if (Test-Path $Out) { Remove-Item $Out -Recurse -Force } }
 }

@@ -26,6 +26,12 @@ internal static class ExtensionCheck
 
     public static bool IsModelExtension(string name) => s_modelExtensions.Contains(Path.GetExtension(name));
 
+    // Names whose text a loader reads and may act on (configs, chat templates, code): content that is not text there
+    // was not analysed, and is not Clean. Documentation (.md, .txt) is not in the list.
+    private static readonly HashSet<string> s_loaderTextExtensions = new(StringComparer.OrdinalIgnoreCase) { ".json", ".yaml", ".yml", ".py", ".jinja" };
+
+    public static bool IsLoaderTextExtension(string name) => s_loaderTextExtensions.Contains(Path.GetExtension(name));
+
     public static void Report(ScanContext context, string name, IReadOnlyList<Reading> held, ReadOnlySpan<byte> head)
     {
         string extension = Path.GetExtension(name);

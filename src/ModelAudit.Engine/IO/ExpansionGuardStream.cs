@@ -39,7 +39,16 @@ internal sealed class ExpansionGuardStream : ReadOnlyStream
 
     public override int Read(Span<byte> buffer)
     {
-        int read = _inner.Read(buffer);
+        int read;
+        try
+        {
+            read = _inner.Read(buffer);
+        }
+        catch (Exception ex) when (IsDecoderFault(ex))
+        {
+            throw Corrupt(ex);
+        }
+
         _expanded += read;
         if (!_context.TryAddExpanded(read))
         {
@@ -58,11 +67,25 @@ internal sealed class ExpansionGuardStream : ReadOnlyStream
         return read;
     }
 
+    // A decompressor fed corrupt data fails with whatever its code hits (IndexOutOfRangeException in SharpCompress's
+    // LZMA window, ArgumentOutOfRangeException in a bad Huffman table): that is malformed input, not a fault of ours.
+    private static bool IsDecoderFault(Exception ex) => ex is not (ModelAuditException or IOException or OperationCanceledException);
+
+    private InvalidDataException Corrupt(Exception ex) => new($"{_what} could not be decompressed ({ex.GetType().Name}: {ex.Message})", ex);
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _inner.Dispose();
+            // A forward-only reader decompresses the rest of the entry when it is disposed, so corrupt data throws here too.
+            try
+            {
+                _inner.Dispose();
+            }
+            catch (Exception ex) when (IsDecoderFault(ex))
+            {
+                throw Corrupt(ex);
+            }
         }
 
         base.Dispose(disposing);

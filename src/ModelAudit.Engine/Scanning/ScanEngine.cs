@@ -68,16 +68,23 @@ public sealed class ScanEngine
             return Finish(file, item, null, size, stopwatch, errors);
         }
 
-        using (raw)
+        var source = new SourceReadStream(raw, raw.CanSeek ? raw.Length : null);
+        using (source)
         {
             file.Weights = WeightsFor(raw);
-            HashingStream? hashing = !Options.SkipHash && raw.CanSeek ? new HashingStream(raw, timeout.Token, file.Weights) : null;
-            Stream stream = hashing ?? raw;
+            HashingStream? hashing = !Options.SkipHash && raw.CanSeek ? new HashingStream(source, timeout.Token, file.Weights) : null;
+            Stream stream = hashing ?? (Stream)source;
             try
             {
                 if (raw.CanSeek)
                 {
                     size = raw.Length;
+
+                    // Listed at one length and opened at another: the file is being written (or replaced) right now.
+                    if (item.Length is { } listed && listed != size)
+                    {
+                        errors.Add($"the file had {listed:N0} bytes when it was listed and {size:N0} when it was opened: it changed while it was scanned");
+                    }
                 }
 
                 Dispatch(context, stream, System.IO.Path.GetFileName(item.Path), raw.CanSeek ? raw.Length : item.Length);
@@ -97,6 +104,12 @@ public sealed class ScanEngine
             {
                 // Reading the file itself failed (a member's own read errors are that member's finding).
                 errors.Add(ex.Message);
+            }
+
+            // A parser saw the file's read error or changed length as bad content; the file is what failed.
+            if (source.Fault is { } fault && errors.Count == 0)
+            {
+                errors.Add(fault);
             }
         }
 
@@ -280,6 +293,11 @@ public sealed class ScanEngine
             else if (ExtensionCheck.IsModelExtension(name))
             {
                 context.ReportInconclusive(RuleIds.UnknownFormat, $"Content of '{name}' matches no known model format.");
+            }
+            else if (ExtensionCheck.IsLoaderTextExtension(name))
+            {
+                // Not UTF-8 (or binary): the text analyzers never saw it, so a template or config in it went unread.
+                context.ReportInconclusive(RuleIds.ParseError, $"'{name}' is not UTF-8 text, although its name promises text a loader reads; not analyzed.");
             }
         }
 

@@ -113,6 +113,12 @@ public sealed class LocalFileSource : IScanSource
                 {
                     report(new SourceEvent(child.FullName, SourceEventKind.DanglingLink, $"links to '{real}', which does not exist"));
                 }
+                else
+                {
+                    // Listed but not there by its name: a Unix name that is not UTF-8 decodes to one that names no file,
+                    // so it cannot be opened. Never dropped silently: a model hidden that way would go unscanned.
+                    report(new SourceEvent(child.FullName, SourceEventKind.Unreadable, "is listed but cannot be opened by its name (a file name that is not valid UTF-8?); not scanned"));
+                }
             }
 
             if (notWalked > 0)

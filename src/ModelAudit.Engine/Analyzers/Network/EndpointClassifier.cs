@@ -53,9 +53,23 @@ internal static class EndpointClassifier
     // Webhook paths on hosts that are otherwise ordinary.
     private static readonly string[] s_webhookPaths = { "/api/webhooks/", "/bot" };
 
+    // A host that IDNA cannot encode (Uri.IdnHost throws for it) is no DNS name, but it is still where a loader was
+    // pointed: it is classified as written.
+    private static string HostOf(Uri url)
+    {
+        try
+        {
+            return url.IdnHost;
+        }
+        catch (UriFormatException)
+        {
+            return url.Host;
+        }
+    }
+
     public static EndpointKind Classify(Uri url)
     {
-        string host = url.IdnHost.TrimEnd('.').ToLowerInvariant();
+        string host = HostOf(url).TrimEnd('.').ToLowerInvariant();
         string path = url.AbsolutePath;
         if (IsRawPublicIp(host))
         {

@@ -31,7 +31,7 @@ internal static class CoreMLPackageManifest
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(buffer.AsMemory(0, n), new JsonDocumentOptions { MaxDepth = 16 });
+            document = Utf8Json.Parse(buffer.AsMemory(0, n), new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException ex)
         {

@@ -50,7 +50,7 @@ internal sealed class Hdf5Scanner : IFormatScanner
         try
         {
             using var file = H5File.Open(stream, leaveOpen: true);
-            attributes = ReadStringAttributes(file, context);
+            attributes = ReadStringAttributes(file, context, stream.Length);
         }
         catch (Exception ex) when (ex is not (ModelFormatException or ScanLimitExceededException or OperationCanceledException))
         {
@@ -79,7 +79,9 @@ internal sealed class Hdf5Scanner : IFormatScanner
         }
     }
 
-    private static Dictionary<string, string> ReadStringAttributes(IH5Object root, ScanContext context)
+    // A string element (fixed-length, or a variable-length reference) is stored in the file: one declared longer than
+    // the file is a lie that h5py refuses and PureHDF would allocate for.
+    private static Dictionary<string, string> ReadStringAttributes(IH5Object root, ScanContext context, long fileLength)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         int count = 0;
@@ -94,6 +96,11 @@ internal sealed class Hdf5Scanner : IFormatScanner
             // Keras writes its configs as one (scalar) string; arrays of strings are weight and layer names.
             bool scalar = attribute.Space.Dimensions.Aggregate(1UL, (n, d) => checked(n * d)) == 1;
             bool text = attribute.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength;
+            if (text && attribute.Type.Size > fileLength)
+            {
+                throw new ModelFormatException($"attribute '{attribute.Name}' declares {attribute.Type.Size:N0}-byte elements, more than the file holds");
+            }
+
             if (!scalar || !text || (attribute.Type.Class == H5DataTypeClass.String && attribute.Type.Size > context.Limits.MaxHeaderBytes))
             {
                 continue;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelAudit.Engine.Containers;
+using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Scanning;
 
 namespace ModelAudit.Engine.Formats.Keras;
@@ -41,7 +42,7 @@ internal sealed class KerasArchiveInspection : ArchiveInspection
     {
         try
         {
-            using JsonDocument document = JsonDocument.Parse(metadata, new JsonDocumentOptions { MaxDepth = 16 });
+            using JsonDocument document = Utf8Json.Parse(metadata, new JsonDocumentOptions { MaxDepth = 16 });
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("keras_version", out JsonElement v) && v.ValueKind == JsonValueKind.String
                 ? KerasVersion.Parse(v.GetString())

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelAudit.Engine.Formats.Pickle;
+using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
 
@@ -50,7 +51,7 @@ internal sealed class KerasConfigInspector
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowTrailingCommas = false });
+            document = Utf8Json.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowTrailingCommas = false });
         }
         catch (JsonException ex)
         {

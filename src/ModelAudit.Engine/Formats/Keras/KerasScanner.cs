@@ -3,6 +3,7 @@ using System.Text.Json;
 using ModelAudit.Engine.Analyzers;
 using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
+using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
 
@@ -74,7 +75,7 @@ internal sealed class KerasScanner : IFormatScanner
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(content, new JsonDocumentOptions { MaxDepth = KerasConfigInspector.MaxDepth });
+            document = Utf8Json.Parse(content, new JsonDocumentOptions { MaxDepth = KerasConfigInspector.MaxDepth });
         }
         catch (JsonException ex)
         {

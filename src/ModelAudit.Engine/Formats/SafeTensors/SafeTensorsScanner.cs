@@ -86,7 +86,7 @@ internal sealed class SafeTensorsScanner : IFormatScanner
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 16 });
+            document = Utf8Json.Parse(header, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException ex)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Formats.Pickle;
+using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
 
@@ -34,7 +35,7 @@ internal sealed class SkopsSchemaInspection : ArchiveInspection
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(content, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            document = Utf8Json.Parse(content, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelAudit.Engine.Containers;
+using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
 
@@ -43,7 +44,7 @@ internal sealed class MarManifestInspection : ArchiveInspection
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(_manifest, new JsonDocumentOptions { MaxDepth = 32 });
+            document = Utf8Json.Parse(_manifest, new JsonDocumentOptions { MaxDepth = 32 });
         }
         catch (JsonException ex)
         {

@@ -50,7 +50,7 @@ internal sealed class XGBoostScanner : IFormatScanner
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            document = Utf8Json.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException ex)
         {

@@ -1,0 +1,32 @@
+namespace ModelAudit.Engine.Tests.Fuzzing;
+
+/// <summary>
+/// The per-input bounds a fuzzed execution must stay within. The inputs are at most 1 MiB, and a healthy scan of
+/// one takes milliseconds and allocates a small multiple of its size; the bounds are far above that so a loaded
+/// 2-core machine does not make them flaky, and far below what a parser that trusts a length field would take.
+/// </summary>
+internal sealed record FuzzBudget
+{
+    /// <summary>Wall-clock time of one full-engine scan; past it the input is a hang.</summary>
+    public TimeSpan TimePerInput { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The engine's own time budget for a fuzzed scan (<c>-TimeoutSec</c>): a loop that never ends is
+    /// stopped there and shows up as MA9006, which the fuzzer counts as a hang.</summary>
+    public TimeSpan EngineTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bytes every scan may allocate whatever its input (buffers, the rule catalog's first use, hashing).</summary>
+    public long AllocationFloor { get; init; } = 48L << 20;
+
+    /// <summary>Bytes a scan may allocate per input byte on top of the floor (copies, decoded text, JSON trees).</summary>
+    public long AllocationPerInputByte { get; init; } = 48;
+
+    public long AllocationFor(long inputBytes) => AllocationFloor + AllocationPerInputByte * inputBytes;
+
+    /// <summary>
+    /// Known open: PureHDF decodes every attribute message's data when the attributes are listed, allocating what the
+    /// datatype and dataspace declare before ModelAudit sees the attribute (tests/fixtures/fuzz-regressions,
+    /// h5-*.h5). Inputs holding an HDF5 signature that break the allocation budget are counted as known, not as new
+    /// violations, until the HDF5 walk bounds them itself; <see cref="FuzzRegressionTests"/> fails once they are fixed.
+    /// </summary>
+    public static ReadOnlySpan<byte> KnownUnboundedSignature => new byte[] { 0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A };
+}

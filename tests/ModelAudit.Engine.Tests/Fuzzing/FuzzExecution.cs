@@ -1,0 +1,18 @@
+namespace ModelAudit.Engine.Tests.Fuzzing;
+
+/// <summary>What one fuzzed input did: the invariants it broke and the parsers that ran on it directly.</summary>
+internal sealed class FuzzExecution
+{
+    public List<FuzzViolation> Violations { get; } = new();
+
+    public List<string> Parsers { get; } = new();
+
+    /// <summary>Violations of a known open issue (<see cref="FuzzBudget.KnownUnboundedSignature"/>).</summary>
+    public List<FuzzViolation> Known { get; } = new();
+
+    public ScanOutcome Outcome { get; set; }
+
+    public TimeSpan Elapsed { get; set; }
+
+    public long AllocatedBytes { get; set; }
+}
