@@ -28,9 +28,16 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     private readonly Dictionary<long, (string Module, string Name)> _extensions = new();
     private readonly SortedSet<string> _cves = new(StringComparer.Ordinal);
 
-    public PickleAnalysis(ScanContext context, Stream stream, string? readingNote = null)
+    /// <param name="context">Where findings go.</param>
+    /// <param name="stream">The pickle's bytes (payloads are read from it again).</param>
+    /// <param name="readingNote">Said in every finding of a second reading of the bytes (which reading found it).</param>
+    /// <param name="plainPickle">Read as pickle.load reads a joblib dump: the array bytes joblib reads as data are
+    /// opcodes. That reading runs noise after the first array, so only what it does with named callables is reported;
+    /// structure anomalies, extension codes and calls of computed values in noise are not findings.</param>
+    public PickleAnalysis(ScanContext context, Stream stream, string? readingNote = null, bool plainPickle = false)
     {
         _readingNote = readingNote;
+        _plainPickle = plainPickle;
         _context = context;
         _stream = stream;
         _cves.UnionWith(context.Frame.CveHints);
@@ -39,13 +46,32 @@ internal sealed partial class PickleAnalysis : IPickleHandler
 
     private readonly string? _readingNote;
 
+    /// <summary>True once a stream's STOP came before the end of its FRAME (see <see cref="PickleMachine.OpenFrameEnd"/>).</summary>
+    public bool StoppedInsideFrame { get; set; }
+
     /// <summary>True once an opcode crossed the end of its FRAME (the readers of CPython then read different bytes).</summary>
     public bool SawFrameViolation { get; private set; }
 
     // Findings of a second reading of the bytes say which reading found them; the same finding at the same offset in
     // both readings is kept once (the file's findings are unique by rule, member, offset and evidence).
-    private void Report(string ruleId, string message, long? offset = null, string? evidence = null, IReadOnlyList<string>? cve = null) =>
+    private void Report(string ruleId, string message, long? offset = null, string? evidence = null, IReadOnlyList<string>? cve = null)
+    {
+        if (_plainPickle && s_noiseRules.Contains(ruleId))
+        {
+            return;
+        }
+
         _context.Report(ruleId, _readingNote is null ? message : $"{message} {_readingNote}", offset, evidence, cve);
+    }
+
+    // What array bytes read as opcodes produce by chance; in the plain reading of a joblib dump they are not findings.
+    private static readonly HashSet<string> s_noiseRules = new(StringComparer.Ordinal)
+    {
+        RuleIds.PickleStructureAnomaly, RuleIds.FrameViolation, RuleIds.DynamicImport, RuleIds.UnknownExtension,
+        RuleIds.UnknownClassReference, RuleIds.EmbeddedPickle, RuleIds.PickleInBytes, RuleIds.MarshalledCode,
+    };
+
+    private readonly bool _plainPickle;
 
     /// <summary>Persistent ids seen: PyTorch storages as (key, storage type, element count).</summary>
     public List<(string Key, string StorageType, long Count)> Storages { get; } = new();
@@ -234,7 +260,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         if (target.Kind == PValueKind.Call && target.Callable is { Kind: PValueKind.Global } cls)
         {
             Trace(offset, "BUILD", "Build", cls.QualifiedName, null, _imports.TryGetValue(cls, out var r) ? r.Verdict : CallableVerdict.Unknown, GlobalUse.None);
-            if (cls.Module == "joblib.numpy_pickle" && cls.Name == "NumpyArrayWrapper")
+            if (cls.Module == "joblib.numpy_pickle" && cls.Name == "NumpyArrayWrapper" && !_plainPickle)
             {
                 SawJoblibWrapper = true;
                 _cves.Add("CVE-2020-13092");
@@ -433,7 +459,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
             Report(RuleIds.ExecutionCallable,
                 $"{what} a callable obtained at load time from {danger.Global.QualifiedName}.", offset, rendered);
         }
-        else if (callable.Kind != PValueKind.Global)
+        else if (callable.Kind != PValueKind.Global && !_plainPickle)
         {
             Report(RuleIds.NonAllowlistedCall, $"{what} a value computed at load time.", offset, rendered);
         }

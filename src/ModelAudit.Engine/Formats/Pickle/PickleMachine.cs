@@ -56,6 +56,11 @@ internal sealed partial class PickleMachine
     /// <summary>Offset of the first opcode of this stream.</summary>
     public long StartOffset { get; private set; }
 
+    /// <summary>After <see cref="Run"/>: where the FRAME its STOP was read in ends, when bytes of that frame are left
+    /// (-1 otherwise). pickle._Unpickler starts each load() with a new frame reader, so it drops them; the pickler
+    /// ends a frame with its STOP, so a real file never has them.</summary>
+    public long OpenFrameEnd => _frameEnd > _reader.Position ? _frameEnd : -1;
+
     /// <summary>The reader, for handlers of formats that interleave raw bytes with opcodes (joblib).</summary>
     public PickleReader Reader => _reader;
 

@@ -31,10 +31,31 @@ internal sealed class PickleScanner : IFormatScanner
         // end and from there runs other opcodes than the linear reading. The crossing is Critical already; reading the
         // bytes again its way grades what it would import and call as well. (A stream that cannot seek back is left
         // with the crossing's finding.)
-        if (analysis.SawFrameViolation && start >= 0)
+        if (start < 0)
         {
-            input.Stream.Position = start;
-            ReadAsCFile(new PickleReader(input.Stream, readsLikeCFile: true), input, context);
+            return;
+        }
+
+        if (analysis.SawFrameViolation)
+        {
+            ReadAgain(start, readsLikeCFile: true, input, context, new PickleAnalysis(context, input.Stream,
+                "(Found reading the file as _pickle.c reads one without peek(): it resumes at the end of a FRAME that an opcode crosses.)"));
+        }
+
+        // A STOP before its frame's end: pickle._Unpickler (joblib's unpickler) starts the next load() at the frame's
+        // end, where the linear reading goes on inside the frame.
+        if (analysis.StoppedInsideFrame)
+        {
+            ReadAgain(start, readsLikeCFile: false, input, context, new PickleAnalysis(context, input.Stream,
+                "(Found reading the file as pickle._Unpickler does: each load() starts at the end of the FRAME the previous one stopped in.)"),
+                resumeAtFrameEnd: true);
+        }
+
+        // pickle.load on a joblib dump (joblib names them .pkl too) reads the array bytes joblib skips as opcodes.
+        if (analysis.SawJoblibWrapper)
+        {
+            ReadAgain(start, readsLikeCFile: false, input, context, new PickleAnalysis(context, input.Stream,
+                "(Found reading the joblib dump as pickle.load reads it: the array bytes joblib reads as data are opcodes there.)", plainPickle: true));
         }
     }
 
@@ -93,6 +114,7 @@ internal sealed class PickleScanner : IFormatScanner
 
             MarkPickleEnd(context, reader);
             analysis.FinishStream(report: true);
+            analysis.StoppedInsideFrame |= machine.OpenFrameEnd >= 0;
             if (index == 0)
             {
                 legacyTorch = result.Kind == PValueKind.Int && result.Scalar as string == LegacyTorchMagic;
@@ -128,27 +150,30 @@ internal sealed class PickleScanner : IFormatScanner
         }
     }
 
-    // The second reading: every stream again, from the start, as _pickle.c reads a file without peek(). It stops where
-    // C stops; what it ran before that is reported, as in the linear reading.
-    private static void ReadAsCFile(PickleReader reader, ScanInput input, ScanContext context)
+    // Another reading of the bytes: every stream again from the start, the way one of CPython's readers reads them. It
+    // stops where that reader stops; what it ran before is reported, as in the linear reading, in the same findings
+    // (the same finding at the same offset is kept once).
+    private static void ReadAgain(long start, bool readsLikeCFile, ScanInput input, ScanContext context, PickleAnalysis analysis,
+        bool resumeAtFrameEnd = false)
     {
-        var analysis = new PickleAnalysis(context, input.Stream,
-            "(Found reading the file as _pickle.c reads one without peek(): it resumes at the end of a FRAME that an opcode crosses.)");
+        input.Stream.Position = start;
+        var reader = new PickleReader(input.Stream, readsLikeCFile: readsLikeCFile);
         var memo = new PickleMemo();
         for (int index = 0; !reader.AtEnd; index++)
         {
             if (index >= context.Limits.MaxPickleStreams)
             {
                 context.ReportInconclusive(RuleIds.LimitExceeded,
-                    $"More than {context.Limits.MaxPickleStreams:N0} pickles follow one another as _pickle.c reads the file; the rest were not scanned.",
+                    $"More than {context.Limits.MaxPickleStreams:N0} pickles follow one another in another reading of the file; the rest were not scanned.",
                     reader.Position, nameof(ScanLimits.MaxPickleStreams));
                 return;
             }
 
             analysis.BeginStream();
+            var machine = new PickleMachine(reader, analysis, context.Limits, context.CancellationToken, memo);
             try
             {
-                new PickleMachine(reader, analysis, context.Limits, context.CancellationToken, memo).Run();
+                machine.Run();
             }
             catch (Exception ex) when (ex is EndOfStreamException or ModelFormatException)
             {
@@ -157,6 +182,10 @@ internal sealed class PickleScanner : IFormatScanner
             }
 
             analysis.FinishStream(report: true);
+            if (resumeAtFrameEnd && machine.OpenFrameEnd is var frameEnd and >= 0)
+            {
+                reader.Skip(frameEnd - reader.Position, context.CancellationToken);
+            }
         }
     }
 
