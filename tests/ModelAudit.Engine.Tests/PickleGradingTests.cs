@@ -173,6 +173,34 @@ public sealed class JoblibArrayLayoutTests
     }
 
     [Fact]
+    public void Differential_example_pickle_load_of_a_joblib_dump_runs_the_array_bytes_as_opcodes()
+    {
+        // s5000-42391 (a mutated sklearn dump): joblib reads the bytes after the wrapper as its array; pickle.load, for
+        // which the wrapper is a plain object, runs them. Here they are os.system('id') padded to whole float64s.
+        // 20 bytes of call, NONE, one NONE/POP pair and STOP: 24 bytes, three float64s.
+        byte[] array = "cos\nsystem\n(S'id'\ntRN"u8.ToArray().Concat(Pairs(1)).Append((byte)'.').ToArray();
+        Assert.Equal(0, array.Length % 8);
+        var w = Wrapper(p => Dtype(p, "<f8"), p => Shape(p, array.Length / 8));
+        ModelScanResult result = Scan.Bytes(w.ToArray().Concat(array).Append((byte)'.').ToArray(), "model.pkl");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Severity == Severity.Critical
+            && f.Message.Contains("as pickle.load reads it", StringComparison.Ordinal));
+    }
+
+    // NONE POP pairs: opcodes that leave the stack as it was.
+    private static IEnumerable<byte> Pairs(int count) => Enumerable.Range(0, count).SelectMany(_ => "N0"u8.ToArray());
+
+    [Fact]
+    public void Benign_array_bytes_read_as_opcodes_are_not_findings()
+    {
+        // Float data run as opcodes by pickle.load is noise: whatever it happens to do with no named callable is silent.
+        byte[] array = Enumerable.Range(0, 64).SelectMany(i => BitConverter.GetBytes(Math.Sin(i) * 3.7)).ToArray();
+        var w = Wrapper(p => Dtype(p, "<f8"), p => Shape(p, 64));
+        ModelScanResult result = Scan.Bytes(w.ToArray().Concat(array).Append((byte)'.').ToArray(), "model.joblib");
+        Assert.Equal(ScanOutcome.Clean, result.Outcome);
+        Assert.DoesNotContain(result.Findings, f => f.Message.Contains("as pickle.load reads it", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_structured_dtype_with_an_object_field_is_read_as_the_nested_pickle_joblib_runs()
     {
         // dtype('V16') with fields {'a': (dtype('O8'), 0), 'b': (dtype('<f8'), 8)} and flags 0 (a lie): joblib
@@ -304,6 +332,21 @@ public sealed class FrameSplitImportTests
         byte[] data = new PickleBuilder().Proto(4).Frame(outer.Length).ToArray().Concat(outer).Concat(call).ToArray();
         ModelScanResult result = Scan.Bytes(data, "data.pkl");
         Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Message.Contains(CReading, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("S")] // the linear reading starts a STRING there and fails on the next line
+    [InlineData("I0")] // … or an INT whose line is the module name
+    public void After_a_stop_inside_a_frame_pickle_py_starts_the_next_pickle_at_the_frames_end(string rest)
+    {
+        // s5000-7833: pickle._Unpickler gives each load() a new frame reader, so the bytes of the frame after a STOP are
+        // dropped and the next pickle starts at the frame's end; _pickle.c and a linear reading go on after the STOP.
+        byte[] inFrame = new byte[] { (byte)'}', (byte)'.' }.Concat(System.Text.Encoding.ASCII.GetBytes(rest)).ToArray();
+        byte[] next = "cos\nsystem\n(S'id'\ntR."u8.ToArray();
+        byte[] data = new PickleBuilder().Proto(4).Frame(inFrame.Length).ToArray().Concat(inFrame).Concat(next).ToArray();
+        ModelScanResult result = Scan.Bytes(data, "data.pkl");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Severity == Severity.Critical
+            && f.Message.Contains("as pickle._Unpickler does", StringComparison.Ordinal));
     }
 
     [Fact]
