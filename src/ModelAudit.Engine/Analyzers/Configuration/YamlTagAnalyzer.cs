@@ -44,7 +44,10 @@ internal sealed partial class YamlTagAnalyzer : IContentAnalyzer
 
         for (Match m = TagText().Match(fragment.Text); m.Success; m = m.NextMatch())
         {
-            Report(context, fragment, m.Value.Trim(), m.Index);
+            if (fragment.Owns(m.Index))
+            {
+                Report(context, fragment, m.Value.Trim(), m.Index);
+            }
         }
     }
 
