@@ -69,6 +69,40 @@ public sealed class ChatTemplateTests
         Assert.Equal(ScanOutcome.Issues, result.Outcome);
     }
 
+    [Theory]
+    [MemberData(nameof(MaliciousCases))]
+    public void Injection_technique_in_a_gguf_chat_template_gives_its_rule(string name, string ruleId, string severity)
+    {
+        // llama.cpp's converter writes the default template as tokenizer.chat_template and each other named one
+        // as tokenizer.chat_template.<name>; llama-cpp-python renders either.
+        ModelScanResult result = Scan.Bytes(GgufWith(TemplatesOf(name)), "model.gguf");
+        Assert.True(result.Has(ruleId, Enum.Parse<Severity>(severity)), result.Describe());
+        Assert.Equal(ScanOutcome.Issues, result.Outcome);
+        Assert.Contains(result.Findings, f => f.RuleId == ruleId && f.Message.Contains("'tokenizer.chat_template", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(MaliciousCases))]
+    public void Injection_technique_in_a_named_gguf_chat_template_gives_its_rule(string name, string ruleId, string severity)
+    {
+        // The payload hides in a named template (tool_use) behind a public default template.
+        string payload = string.Concat(TemplatesOf(name).Select(t => t.Template));
+        var templates = new List<(string Name, string Template)> { ("default", File.ReadAllText(Fixture("public/llama-3-instruct.jinja"))), ("tool_use", payload) };
+        ModelScanResult result = Scan.Bytes(GgufWith(templates), "model.gguf");
+        Assert.True(result.Has(ruleId, Enum.Parse<Severity>(severity)), result.Describe());
+        Assert.Contains(result.Findings, f => f.RuleId == ruleId && f.Message.Contains("'tokenizer.chat_template.tool_use'", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Findings, f => f.Message.Contains("'tokenizer.chat_template'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(PublicTemplates))]
+    public void Public_chat_template_in_a_gguf_scans_clean(string name)
+    {
+        string template = File.ReadAllText(Fixture("public/" + name));
+        ModelScanResult result = Scan.Bytes(GgufWith(new List<(string, string)> { ("default", template), ("tool_use", template) }), "model.gguf");
+        Assert.True(result.Outcome == ScanOutcome.Clean && result.Findings.Count == 0, result.Describe());
+    }
+
     [Fact]
     public void Every_malicious_fixture_is_listed_in_cases()
     {
@@ -102,19 +136,6 @@ public sealed class ChatTemplateTests
 
         ModelScanResult result = Scan.Bytes(data, "tokenizer_config.json");
         Assert.True(result.Has("MA7002", Severity.Critical), result.Describe());
-    }
-
-    [Fact]
-    public void Template_cut_by_the_chunk_boundary_is_inconclusive_never_clean()
-    {
-        // A benign template that starts just before the 1 MiB chunk boundary and ends after it is not seen whole.
-        string filler = new('x', (1 << 20) - 100);
-        string template = string.Concat(Enumerable.Repeat("{{ messages[0].content }}", 40));
-        byte[] data = Encoding.UTF8.GetBytes($"{{\"pad\": \"{filler}\", \"chat_template\": \"{template}\"}}");
-
-        ModelScanResult result = Scan.Bytes(data, "tokenizer_config.json");
-        Assert.Equal(ScanOutcome.Inconclusive, result.Outcome);
-        Assert.True(result.Has("MA9002"), result.Describe());
     }
 
     [Fact]
@@ -255,6 +276,39 @@ public sealed class ChatTemplateTests
         {
             Assert.True(result.Has(ruleId, Severity.Critical), result.Describe());
         }
+    }
+
+    // The templates a malicious fixture carries, as named templates: a tokenizer_config.json or chat_template.json
+    // value (a string, or a list of {name, template}), or a whole .jinja file.
+    private static List<(string Name, string Template)> TemplatesOf(string fixture)
+    {
+        string text = File.ReadAllText(Fixture("malicious/" + fixture));
+        if (fixture.EndsWith(".jinja", StringComparison.Ordinal))
+        {
+            return new() { ("default", text) };
+        }
+
+        using var doc = System.Text.Json.JsonDocument.Parse(text);
+        System.Text.Json.JsonElement value = doc.RootElement.GetProperty("chat_template");
+        if (value.ValueKind == System.Text.Json.JsonValueKind.String)
+        {
+            return new() { ("default", value.GetString()!) };
+        }
+
+        return value.EnumerateArray().Select(t => (t.GetProperty("name").GetString()!, t.GetProperty("template").GetString()!)).ToList();
+    }
+
+    // A small GGUF (GgufBuilder.TinyLlama without its own template) carrying the given templates.
+    private static byte[] GgufWith(List<(string Name, string Template)> templates)
+    {
+        var b = new GgufBuilder().String("general.architecture", "llama").String("general.name", "Tiny Llama")
+            .String("tokenizer.ggml.model", "llama").Strings("tokenizer.ggml.tokens", "<unk>", "<s>", "</s>");
+        foreach (var (name, template) in templates)
+        {
+            b.String(name == "default" ? "tokenizer.chat_template" : "tokenizer.chat_template." + name, template);
+        }
+
+        return b.F32Tensor("token_embd.weight", 8, 3).Build();
     }
 
     private static IReadOnlyList<ModelFinding> TemplateFindings(string template) =>

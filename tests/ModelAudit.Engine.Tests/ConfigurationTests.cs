@@ -137,4 +137,53 @@ public sealed class ConfigurationTests
         ModelScanResult result = ScanText(mlmodel, "MLmodel");
         Assert.True(result.Findings.Count == 0, result.Describe());
     }
+
+    // One recorded (Info) and one pinned (Warning) affected version per framework, each with a fixed release beside it
+    // that must stay silent: the version ranges in KnownVulnerabilities are what is under test.
+    [Theory]
+    [InlineData("torch", "pytorch_version", "2.5.1", "2.10.0", "CVE-2025-32434")]
+    [InlineData("keras", "keras_version", "3.8.0", "3.12.0", "CVE-2025-1550")]
+    [InlineData("transformers", "transformers_version", "4.37.2", "4.51.3", "CVE-2024-3568")]
+    [InlineData("onnx", "onnx_version", "1.15.0", "1.18.0", "CVE-2024-27318")]
+    [InlineData("sklearn", "sklearn_version", "1.4.2", "1.5.2", "CVE-2024-5206")]
+    public void A_recorded_framework_version_maps_to_its_cves_and_a_fixed_one_is_silent(string package, string key, string affected, string fixedVersion, string cve)
+    {
+        string Mlmodel(string version) => $"flavors:\n  {package}:\n    {key}: {version}\n";
+        ModelScanResult old = ScanText(Mlmodel(affected), "MLmodel");
+        ModelFinding finding = Assert.Single(old.Findings);
+        Assert.Equal(("MA6250", Severity.Info), (finding.RuleId, finding.Severity));
+        Assert.Contains(cve, finding.Cve);
+        Assert.Contains(cve, finding.Message);
+        ModelScanResult current = ScanText(Mlmodel(fixedVersion), "MLmodel");
+        Assert.True(current.Findings.Count == 0, current.Describe());
+    }
+
+    [Theory]
+    [InlineData("torch", "2.5.1", "2.10.0", "CVE-2025-32434")]
+    [InlineData("keras", "3.8.0", "3.12.0", "CVE-2025-1550")]
+    [InlineData("transformers", "4.37.2", "4.51.3", "CVE-2024-3568")]
+    [InlineData("onnx", "1.15.0", "1.18.0", "CVE-2024-27318")]
+    [InlineData("scikit-learn", "1.4.2", "1.5.2", "CVE-2024-5206")]
+    [InlineData("numpy", "1.16.0", "1.26.4", "CVE-2019-6446")]
+    public void A_pinned_framework_version_maps_to_its_cves_and_a_fixed_one_is_silent(string package, string affected, string fixedVersion, string cve)
+    {
+        ModelScanResult old = ScanText($"{package}=={affected}\n", "requirements.txt");
+        ModelFinding finding = Assert.Single(old.Findings);
+        Assert.Equal(("MA6251", Severity.Warning), (finding.RuleId, finding.Severity));
+        Assert.Contains(cve, finding.Cve);
+        ModelScanResult current = ScanText($"{package}=={fixedVersion}\n", "requirements.txt");
+        Assert.True(current.Findings.Count == 0, current.Describe());
+    }
+
+    [Theory]
+    [InlineData("keras", "3.0.0", true)]
+    [InlineData("keras", "2.15.0", false)] // CVE-2025-1550 starts at 3.0; 2.15 is past 2.13's Lambda fix
+    [InlineData("onnx", "1.12.0", true)] // below 1.13 every external-data CVE applies
+    [InlineData("torch", "2.6.0", true)] // CVE-2026-24747 is fixed only in 2.10
+    [InlineData("torch", "2.10.0", false)]
+    public void Version_ranges_have_inclusive_starts_and_exclusive_fixes(string package, string version, bool affected)
+    {
+        ModelScanResult result = ScanText($"{package}=={version}\n", "requirements.txt");
+        Assert.Equal(affected, result.Has("MA6251"));
+    }
 }

@@ -5,7 +5,9 @@ using ModelAudit.Engine.Sources;
 namespace ModelAudit.Engine.Tests;
 
 /// <summary>A folder laid out like a real Hugging Face model repository (tests/fixtures/hf_repo, from
-/// make_hf_repo.py): no findings at all and exit code 0; a secret in any one of its files gives exit code 1.</summary>
+/// make_hf_repo.py, with a 32,000-entry vocabulary of hf_/sk-/ghp_-like pieces that spans two text chunks): no
+/// findings at all and exit code 0; a secret in any one of its files (between the vocabulary and the merges of tokenizer.json too)
+/// gives exit code 1.</summary>
 public sealed class HuggingFaceRepositoryTests
 {
     private static readonly string s_repo = Scan.Fixture("hf_repo");
@@ -42,6 +44,7 @@ public sealed class HuggingFaceRepositoryTests
     [InlineData("README.md", "\nExport HF_TOKEN=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 before running.\n")]
     [InlineData("config.json", null)]
     [InlineData("tokenizer_config.json", null)]
+    [InlineData("tokenizer.json", null)]
     [InlineData(".env", "AWS_ACCESS_KEY_ID=AKIADN73U55XTPLPFT7V\nAWS_SECRET_ACCESS_KEY=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\n")]
     public void A_secret_anywhere_in_it_exits_1(string file, string? appended)
     {
@@ -63,7 +66,8 @@ public sealed class HuggingFaceRepositoryTests
                 // Inside a JSON value, where a careless upload leaves it.
                 string json = File.ReadAllText(target);
                 File.WriteAllText(target, json.Replace("\"model_type\"", "\"hub_token\": \"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\", \"model_type\"")
-                    .Replace("\"bos_token\"", "\"hub_token\": \"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\", \"bos_token\""));
+                    .Replace("\"bos_token\"", "\"hub_token\": \"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\", \"bos_token\"")
+                    .Replace("\"merges\"", "\"hub_token\": \"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\", \"merges\""));
             }
 
             List<ModelScanResult> results = ScanFolder(copy);

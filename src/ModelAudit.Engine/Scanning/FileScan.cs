@@ -85,6 +85,10 @@ internal sealed class FileScan
 
     public bool IsInconclusive => _inconclusiveReasons.Count > 0;
 
+    /// <summary>What an analyzer carries from one text fragment of a member to the next (a chat template value cut
+    /// by a chunk boundary), keyed by analyzer and member; the analyzer removes it when it is done.</summary>
+    public Dictionary<(string Analyzer, string? Member), object> AnalyzerState { get; } = new();
+
     /// <summary>Every finding, in the order made.</summary>
     public IReadOnlyList<ModelFinding> Findings => _findings;
 

@@ -95,6 +95,7 @@ internal sealed class ScannerRegistry
             new NetworkAnalyzer(),
             new HuggingFaceConfigAnalyzer(),
             new YamlTagAnalyzer(),
+            new StructuredConfigAnalyzer(),
             new MlflowModelAnalyzer(),
             new RequirementsAnalyzer(),
             new PythonCodeAnalyzer(),

@@ -55,6 +55,11 @@ internal sealed partial class HuggingFaceConfigAnalyzer : IContentAnalyzer
 
         for (Match m = KeyText().Match(fragment.Text); m.Success; m = m.NextMatch())
         {
+            if (!fragment.Owns(m.Index))
+            {
+                continue;
+            }
+
             long? offset = fragment.Offset is { } start ? start + m.Index : null;
             string rule = m.Value.Contains("auto_map", StringComparison.Ordinal) ? RuleIds.CustomCodeLocal : RuleIds.TrustRemoteCode;
             context.Report(rule, $"'{fragment.KeyPath}' has {m.Value.Trim()} (found by text search: the file could not be parsed whole).", offset, m.Value.Trim(), scanner: Name);

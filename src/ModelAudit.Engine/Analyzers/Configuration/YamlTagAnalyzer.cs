@@ -6,15 +6,28 @@ namespace ModelAudit.Engine.Analyzers.Configuration;
 
 /// <summary>
 /// YAML files (.yaml, .yml, MLmodel) read with parser events: a tag PyYAML's unsafe loaders turn into an import or a
-/// call (!!python/object, /object/apply, /object/new, /name, /module) is Critical. Data tags (!!python/tuple,
-/// !!python/str…) only build plain values and stay silent. Text too large to parse in one piece, or that does not
-/// parse, is searched for the same tags as text, so a broken or huge document fails closed.
+/// call (!!python/object, /object/apply, /object/new, /name, /module) is Critical. Core tags and Python data tags
+/// (!!python/tuple, !!python/str…) only build plain values and stay silent; any other explicit tag (!include,
+/// !ruby/object, an application's !Tag) needs a constructor of its own and is a Warning. Text too large to parse in
+/// one piece, or that does not parse, is searched for the Python tags as text, so a broken or huge document fails
+/// closed.
 /// </summary>
 internal sealed partial class YamlTagAnalyzer : IContentAnalyzer
 {
     private const string PythonTagPrefix = "tag:yaml.org,2002:python/";
 
+    private const string CoreTagPrefix = "tag:yaml.org,2002:";
+
     private static readonly string[] s_constructingTags = { "object", "name", "module" };
+
+    // The YAML 1.1 core and type-repository tags every loader knows, and the Python data tags PyYAML builds plain
+    // values from (no import, no call).
+    private static readonly HashSet<string> s_plainDataTags = new(StringComparer.Ordinal)
+    {
+        "str", "int", "float", "bool", "null", "map", "seq", "binary", "timestamp", "omap", "pairs", "set", "merge", "value", "yaml",
+        "python/none", "python/bool", "python/str", "python/unicode", "python/bytes", "python/int", "python/long", "python/float",
+        "python/complex", "python/list", "python/tuple", "python/dict",
+    };
 
     public string Name => "Configuration";
 
@@ -37,6 +50,13 @@ internal sealed partial class YamlTagAnalyzer : IContentAnalyzer
                 {
                     Report(context, fragment, "!!python/" + tag[PythonTagPrefix.Length..], offset);
                 }
+                else if (!IsPlainData(tag))
+                {
+                    string shown = Shown(tag.StartsWith(CoreTagPrefix, StringComparison.Ordinal) ? "!!" + tag[CoreTagPrefix.Length..] : tag);
+                    long? at = fragment.Offset is { } start ? start + offset : null;
+                    context.Report(RuleIds.YamlCustomTag, $"'{fragment.KeyPath}' has a custom YAML tag ({shown}) that only a loader with its own constructor accepts.",
+                        at, shown, scanner: Name);
+                }
             }
 
             return;
@@ -44,13 +64,21 @@ internal sealed partial class YamlTagAnalyzer : IContentAnalyzer
 
         for (Match m = TagText().Match(fragment.Text); m.Success; m = m.NextMatch())
         {
-            Report(context, fragment, m.Value.Trim(), m.Index);
+            if (fragment.Owns(m.Index))
+            {
+                Report(context, fragment, m.Value.Trim(), m.Index);
+            }
         }
     }
 
     private static bool IsConstructing(string tag) =>
         tag.StartsWith(PythonTagPrefix, StringComparison.Ordinal)
         && s_constructingTags.Any(t => tag.AsSpan(PythonTagPrefix.Length).StartsWith(t, StringComparison.Ordinal));
+
+    private static bool IsPlainData(string tag) =>
+        tag.StartsWith(CoreTagPrefix, StringComparison.Ordinal) && s_plainDataTags.Contains(tag[CoreTagPrefix.Length..]);
+
+    private static string Shown(string tag) => tag.Length > 120 ? tag[..120] : tag;
 
     private void Report(ScanContext context, ContentFragment fragment, string tag, long index)
     {

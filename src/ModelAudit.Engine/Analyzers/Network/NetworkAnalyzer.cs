@@ -33,7 +33,7 @@ internal sealed partial class NetworkAnalyzer : IContentAnalyzer
         for (Match m = Url().Match(text); m.Success && reported < MaxFindingsPerFragment; m = m.NextMatch())
         {
             string raw = m.Value.TrimEnd('.', ',', ';', ':', '!', '?', '*', '`');
-            if (!Uri.TryCreate(raw, UriKind.Absolute, out Uri? url) || url.Host.Length == 0)
+            if (!fragment.Owns(m.Index) || !Uri.TryCreate(raw, UriKind.Absolute, out Uri? url) || url.Host.Length == 0)
             {
                 continue;
             }

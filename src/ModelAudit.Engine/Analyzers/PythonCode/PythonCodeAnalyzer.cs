@@ -21,10 +21,13 @@ internal sealed class PythonCodeAnalyzer : IContentAnalyzer
 
     public string Name => "PythonCode";
 
+    /// <summary>Whether a file of this name is analyzed as Python source.</summary>
+    public static bool IsPythonSource(string name) => s_pythonExtensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase);
+
     public void Analyze(ContentFragment fragment, ScanContext context)
     {
         if (fragment.Kind != ContentKind.FileText || context.Frame.InTorchScript
-            || !s_pythonExtensions.Contains(Path.GetExtension(fragment.KeyPath), StringComparer.OrdinalIgnoreCase))
+            || !IsPythonSource(fragment.KeyPath))
         {
             return;
         }

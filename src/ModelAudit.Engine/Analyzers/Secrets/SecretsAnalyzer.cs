@@ -45,7 +45,10 @@ internal sealed class SecretsAnalyzer : IContentAnalyzer
         {
             foreach (SecretHit hit in detector.Find(text))
             {
-                if (!reported.Add(hit.Value) || reported.Any(v => v.Length > hit.Value.Length && v.Contains(hit.Value, StringComparison.Ordinal)))
+                // Remembered even where it is not reported: a hit in the overlap with the next fragment is that
+                // fragment's, and the generic detector must not report it here under another rule.
+                if (!reported.Add(hit.Value) || reported.Any(v => v.Length > hit.Value.Length && v.Contains(hit.Value, StringComparison.Ordinal))
+                    || !fragment.Owns(hit.Index))
                 {
                     continue;
                 }

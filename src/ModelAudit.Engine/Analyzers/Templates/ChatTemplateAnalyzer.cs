@@ -47,12 +47,18 @@ internal sealed class ChatTemplateAnalyzer : IContentAnalyzer
             return;
         }
 
+        // A template value the previous fragment ended inside: the rest of it is at the start of this one.
+        if (context.File.AnalyzerState.Remove((Name, context.Member), out object? state) && !ContinuePending((PendingTemplate)state, fragment, context))
+        {
+            return;
+        }
+
         if (!ChatTemplateJson.MayHoldKey(text))
         {
             return;
         }
 
-        bool cut;
+        int cutAt;
         List<ChatTemplateSource> templates;
         if (first)
         {
@@ -61,24 +67,67 @@ internal sealed class ChatTemplateAnalyzer : IContentAnalyzer
                 return;
             }
 
-            templates = ChatTemplateJson.FromDocument(text, out cut);
+            templates = ChatTemplateJson.FromDocument(text, out cutAt);
         }
         else
         {
-            templates = ChatTemplateJson.FromFragment(text, out cut);
+            templates = ChatTemplateJson.FromFragment(text, out cutAt);
         }
 
-        foreach (ChatTemplateSource source in templates)
+        // A key in the lookahead is the next fragment's: it reads the value from there, once.
+        foreach (ChatTemplateSource source in templates.Where(t => fragment.Owns(t.KeyIndex)))
         {
             AnalyzeTemplate(source.Template, $"'{fragment.KeyPath} → {source.KeyPath}'", null, context);
         }
 
-        if (cut)
+        if (cutAt >= 0 && fragment.Owns(cutAt))
+        {
+            Hold(new PendingTemplate(text[cutAt..], fragment.Offset is { } start ? start + cutAt : null), fragment, context);
+        }
+    }
+
+    // Appends this fragment to a template value cut at the previous boundary and reads it again; true when the
+    // value is now complete (or given up), so the rest of the fragment is searched as usual.
+    private bool ContinuePending(PendingTemplate pending, ContentFragment fragment, ScanContext context)
+    {
+        string text = pending.Text + fragment.Text[fragment.Repeated..];
+        List<ChatTemplateSource> templates = ChatTemplateJson.FromFragment(text, out int cutAt);
+        foreach (ChatTemplateSource source in templates.Where(t => t.KeyIndex == 0))
+        {
+            AnalyzeTemplate(source.Template, $"'{fragment.KeyPath} → {source.KeyPath}'", pending.Offset, context);
+        }
+
+        if (cutAt != 0)
+        {
+            return true;
+        }
+
+        return !Hold(pending with { Text = text }, fragment, context);
+    }
+
+    // Keeps a cut template value for the next fragment; false when there is none (the file ends inside the
+    // value) or the value is already longer than any template analyzed, each reported instead.
+    private bool Hold(PendingTemplate pending, ContentFragment fragment, ScanContext context)
+    {
+        // JSON spells a character in at most six (\uXXXX): longer raw text holds a template over the limit.
+        long maxRaw = (6L * context.Limits.MaxTemplateChars) + 64;
+        if (fragment.IsLast)
+        {
+            context.ReportInconclusive(RuleIds.ParseError,
+                $"'{fragment.KeyPath}' ends inside a chat_template value: the JSON is cut short, and the loader would refuse it.", pending.Offset, "chat_template");
+            return false;
+        }
+
+        if (pending.Text.Length > maxRaw)
         {
             context.ReportInconclusive(RuleIds.LimitExceeded,
-                $"A chat template in '{fragment.KeyPath}' crosses a text chunk boundary near character {fragment.Offset ?? 0} and was not analyzed whole.",
-                fragment.Offset, "chat_template");
+                $"A chat template in '{fragment.KeyPath}' is longer than the {context.Limits.MaxTemplateChars} characters analyzed (MaxTemplateChars).",
+                pending.Offset, "MaxTemplateChars");
+            return false;
         }
+
+        context.File.AnalyzerState[(Name, context.Member)] = pending;
+        return true;
     }
 
     private void AnalyzeTemplate(string template, string where, long? offset, ScanContext context)
@@ -113,6 +162,9 @@ internal sealed class ChatTemplateAnalyzer : IContentAnalyzer
             context.ReportInconclusive(RuleIds.LimitExceeded, $"The chat template {where} was not analyzed: {ex.Message}.", offset, ex.Limit);
         }
     }
+
+    /// <summary>The raw JSON from a chat_template key to the end of the text seen so far, and where the key is.</summary>
+    private sealed record PendingTemplate(string Text, long? Offset);
 
     private static bool IsTemplateKey(string keyPath) =>
         keyPath.Split('.', '/', ' ', '→', '[', ']').Contains("chat_template", StringComparer.Ordinal);

@@ -26,22 +26,27 @@ internal static partial class ChatTemplateJson
     public static bool MayHoldKey(string text) =>
         text.Contains(Key, StringComparison.Ordinal) || s_escapedKeyLetters.Any(e => text.Contains(e, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Templates in a chunk that starts the document. <paramref name="cut"/> is set when the chunk ends
-    /// inside a template value, which is then not seen whole.</summary>
-    public static List<ChatTemplateSource> FromDocument(string text, out bool cut)
+    /// <summary>Templates in a chunk that starts the document. <paramref name="cutAt"/> is where the key of a
+    /// template the chunk ends inside starts (that template is not seen whole), or -1.</summary>
+    public static List<ChatTemplateSource> FromDocument(string text, out int cutAt)
     {
         var found = new List<ChatTemplateSource>();
-        cut = false;
+        cutAt = -1;
         byte[] utf8 = Encoding.UTF8.GetBytes(text);
         var reader = new Utf8JsonReader(utf8, isFinalBlock: false, new JsonReaderState(Options));
         try
         {
             while (reader.Read())
             {
-                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(Key) && !ReadValue(ref reader, found))
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(Key))
                 {
-                    cut = true;
-                    break;
+                    // The reader counts bytes; owners and offsets count characters.
+                    int keyIndex = Encoding.UTF8.GetCharCount(utf8, 0, checked((int)reader.TokenStartIndex));
+                    if (!ReadValue(ref reader, found, keyIndex))
+                    {
+                        cutAt = keyIndex;
+                        break;
+                    }
                 }
             }
         }
@@ -53,11 +58,11 @@ internal static partial class ChatTemplateJson
         return found;
     }
 
-    /// <summary>Templates in a chunk that starts in the middle of a document.</summary>
-    public static List<ChatTemplateSource> FromFragment(string text, out bool cut)
+    /// <summary>Templates in a chunk that starts in the middle of a document; <paramref name="cutAt"/> as above.</summary>
+    public static List<ChatTemplateSource> FromFragment(string text, out int cutAt)
     {
         var found = new List<ChatTemplateSource>();
-        cut = false;
+        cutAt = -1;
         foreach (Match match in PropertyName().Matches(text))
         {
             // Decoding is needed only for a key spelled with escapes; most keys (a vocabulary's) are compared as written.
@@ -71,7 +76,10 @@ internal static partial class ChatTemplateJson
             var reader = new Utf8JsonReader(utf8, isFinalBlock: false, new JsonReaderState(Options));
             try
             {
-                cut |= !ReadValue(ref reader, found);
+                if (!ReadValue(ref reader, found, match.Index))
+                {
+                    cutAt = match.Index;
+                }
             }
             catch (JsonException)
             {
@@ -96,7 +104,7 @@ internal static partial class ChatTemplateJson
     }
 
     // Reads the value after a chat_template key; false when the text ends inside it.
-    private static bool ReadValue(ref Utf8JsonReader reader, List<ChatTemplateSource> found)
+    private static bool ReadValue(ref Utf8JsonReader reader, List<ChatTemplateSource> found, int keyIndex)
     {
         if (!reader.Read())
         {
@@ -105,7 +113,7 @@ internal static partial class ChatTemplateJson
 
         if (reader.TokenType == JsonTokenType.String)
         {
-            found.Add(new ChatTemplateSource(Key, reader.GetString()!));
+            found.Add(new ChatTemplateSource(Key, reader.GetString()!, keyIndex));
             return true;
         }
 
@@ -143,13 +151,13 @@ internal static partial class ChatTemplateJson
 
                     break;
                 case JsonTokenType.String when reader.CurrentDepth == arrayDepth + 1:
-                    found.Add(new ChatTemplateSource($"{Key}[{index}]", reader.GetString()!));
+                    found.Add(new ChatTemplateSource($"{Key}[{index}]", reader.GetString()!, keyIndex));
                     index++;
                     break;
                 case JsonTokenType.EndObject when reader.CurrentDepth == arrayDepth + 1:
                     if (template is not null)
                     {
-                        found.Add(new ChatTemplateSource($"{Key}[{name ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture)}]", template));
+                        found.Add(new ChatTemplateSource($"{Key}[{name ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture)}]", template, keyIndex));
                     }
 
                     index++;

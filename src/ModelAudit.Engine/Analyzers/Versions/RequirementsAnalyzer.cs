@@ -20,6 +20,11 @@ internal sealed partial class RequirementsAnalyzer : IContentAnalyzer
 
         for (Match m = Pin().Match(fragment.Text); m.Success; m = m.NextMatch())
         {
+            if (!fragment.Owns(m.Index))
+            {
+                continue;
+            }
+
             long? offset = fragment.Offset is { } start ? start + m.Index : null;
             VersionCheck.Pinned(context, m.Groups["package"].Value, m.Groups["version"].Value, $"'{fragment.KeyPath}'", offset);
         }

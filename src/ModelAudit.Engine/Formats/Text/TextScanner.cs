@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using ModelAudit.Engine.Analyzers;
+using ModelAudit.Engine.Analyzers.PythonCode;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
@@ -15,7 +16,10 @@ internal sealed class TextScanner : IFormatScanner
 {
     /// <summary>Characters per fragment; a file that fits in one is handed over whole (analyzers parse such configs).</summary>
     internal const int ChunkChars = 1 << 20;
-    private const int Overlap = 256;
+    // Characters repeated from the end of one fragment at the start of the next: a secret or a URL that starts
+    // before the boundary is seen whole if it is shorter than this. The longest are PEM and PGP private key blocks
+    // (an RSA-4096 key is ~3.3 KB, a PGP secret key block a few KB more) and 2 KB URLs.
+    private const int Overlap = 16 << 10;
     private static readonly string[] s_scriptExtensions = { ".py", ".sh", ".bash", ".ps1", ".bat", ".cmd", ".js", ".vbs", ".pl", ".rb" };
 
     // Prose that may quote code: a README's example is not a script in the archive.
@@ -28,18 +32,26 @@ internal sealed class TextScanner : IFormatScanner
 
     public void Scan(ScanInput input, ScanContext context)
     {
-        if (context.Depth > 0 && IsScript(input))
+        bool script = context.Depth > 0 && IsScript(input);
+        if (script && context.Frame.InTorchScript)
         {
-            if (context.Frame.InTorchScript)
-            {
-                return; // TorchScript code/ is reported once for the archive (MA1019).
-            }
-
-            context.Report(RuleIds.ArchiveExecutableMember, $"The archive carries a script, '{input.Name}'.", 0, input.Name);
+            return; // TorchScript code/ is reported once for the archive (MA1019).
         }
 
+        // Python source is judged by what it does, with line numbers (MA1171/MA1172): "the archive carries a
+        // script" then says the same thing again, so for such a file it is reported only when that analysis found
+        // no execution. Other scripts (shell, batch, Python under another name) are reported here first.
+        bool judgedAsPython = script && PythonCodeAnalyzer.IsPythonSource(input.Name);
+        if (script && !judgedAsPython)
+        {
+            ReportScript(input, context);
+        }
+
+        int findingsBefore = context.File.Findings.Count;
+
         // Small members (config files in an archive of thousands) must not pay for a megabyte buffer each.
-        int chunk = (int)Math.Clamp(input.Length ?? ChunkChars, 1024, ChunkChars);
+        // One more than the length, so a file known to fit is read in one short ReadBlock and handed over whole.
+        int chunk = (int)Math.Clamp((input.Length ?? ChunkChars) + 1, 1024, ChunkChars);
         using var reader = new StreamReader(input.Stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: Math.Min(chunk, 1 << 16), leaveOpen: true);
         char[] buffer = ArrayPool<char>.Shared.Rent(chunk + Overlap);
         try
@@ -50,7 +62,17 @@ internal sealed class TextScanner : IFormatScanner
         {
             ArrayPool<char>.Shared.Return(buffer);
         }
+
+        if (judgedAsPython && !context.File.Findings.Skip(findingsBefore).Any(f => f.Member == context.Member && IsCodeExecution(f.RuleId)))
+        {
+            ReportScript(input, context);
+        }
     }
+
+    private static bool IsCodeExecution(string ruleId) => ruleId is RuleIds.ShippedCodeExecution or RuleIds.ObfuscatedCodeExecution;
+
+    private static void ReportScript(ScanInput input, ScanContext context) =>
+        context.Report(RuleIds.ArchiveExecutableMember, $"The archive carries a script, '{input.Name}'.", 0, input.Name);
 
     private static void Analyze(StreamReader reader, char[] buffer, int chunk, ScanInput input, ScanContext context)
     {
@@ -62,16 +84,30 @@ internal sealed class TextScanner : IFormatScanner
             int read = reader.ReadBlock(buffer, carried, chunk);
             if (read == 0)
             {
+                // The text ended exactly at a chunk: the tail the last fragment left to its successor is handed
+                // over on its own, so what starts there is still reported.
+                if (carried > 0)
+                {
+                    context.Analyze(new ContentFragment(new string(buffer, 0, carried), input.Name, ContentKind.FileText, offset, carried, 0));
+                }
+
                 break;
             }
 
+            // ReadBlock fills the request unless the text ends, so a short read is the last chunk.
+            bool more = read == chunk;
             int total = carried + read;
-            context.Analyze(new ContentFragment(new string(buffer, 0, total), input.Name, ContentKind.FileText, offset));
+            int lookahead = more ? Math.Min(Overlap, total / 2) : 0;
+            context.Analyze(new ContentFragment(new string(buffer, 0, total), input.Name, ContentKind.FileText, offset, carried, lookahead));
+            if (!more)
+            {
+                break;
+            }
 
-            // Keep a tail so a secret split across two chunks is still seen whole.
-            carried = Math.Min(Overlap, total);
-            Array.Copy(buffer, total - carried, buffer, 0, carried);
-            offset += read;
+            // The tail is repeated at the start of the next fragment, which owns what starts in it.
+            Array.Copy(buffer, total - lookahead, buffer, 0, lookahead);
+            carried = lookahead;
+            offset += total - lookahead;
         }
     }
 
