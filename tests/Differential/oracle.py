@@ -208,7 +208,7 @@ def zip_oracle(data):
         return None
     members = []
     for info in z.infolist()[:1000]:
-        m = {'name': info.filename, 'readable': False, 'crc_ok': True, 'size': info.file_size, 'dir': info.is_dir(), 'error': None, 'pickle': None}
+        m = {'name': info.filename, 'readable': False, 'crc_ok': True, 'size': info.file_size, 'dir': info.filename.endswith('/'), 'error': None, 'pickle': None}
         content = None
         try:
             with z.open(info) as fh:
