@@ -13,19 +13,8 @@ public sealed class JoblibTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    /// <summary>write_zfile: 'ZF', hex(len(data)) left-justified to 19 characters, zlib.compress(data).</summary>
-    private static byte[] Zfile(byte[] pickle, long? declared = null, bool python2Space = false)
-    {
-        var file = new MemoryStream();
-        file.Write("ZF"u8);
-        file.Write(Encoding.ASCII.GetBytes($"0x{declared ?? pickle.Length:x}".PadRight(19) + (python2Space ? " " : "")));
-        using (var z = new ZLibStream(file, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            z.Write(pickle);
-        }
-
-        return file.ToArray();
-    }
+    private static byte[] Zfile(byte[] pickle, long? declared = null, bool python2Space = false) =>
+        JoblibZfileBuilder.Zfile(pickle, declared, python2Space);
 
     /// <summary>A joblib 0.9 pickle of one array kept in a companion file: NEWOBJ of the wrapper, BUILD with
     /// {'filename': …, 'subclass': numpy.ndarray, 'allow_mmap': True}.</summary>

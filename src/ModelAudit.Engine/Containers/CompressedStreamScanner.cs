@@ -44,7 +44,7 @@ internal sealed class CompressedStreamScanner : IFormatScanner
         Stream raw = new LeaveOpenStream(input.Stream);
         long start = input.Stream.CanSeek ? input.Stream.Position : 0;
         Func<long>? consumed = input.Stream.CanSeek ? () => input.Stream.Position - start : null;
-        Stream expanded = Open(input.Format, raw);
+        Stream expanded = ExpansionGuardStream.OpenDecoder(() => Open(input.Format, raw), $"{input.Format} stream");
         string inner = InnerName(input.Name, input.Format);
         bool joblib = input.Name.EndsWith(".joblib", StringComparison.OrdinalIgnoreCase);
         using var guarded = new ExpansionGuardStream(expanded, input.Length ?? long.MaxValue / 2, context, $"{input.Format} stream", consumed);

@@ -234,7 +234,7 @@ internal sealed partial class ZipScanner : IFormatScanner
     private static Stream OpenData(Stream stream, ZipEntryInfo entry, long dataOffset, ScanContext context)
     {
         var raw = new WindowStream(stream, dataOffset, entry.CompressedSize);
-        Stream expanded = entry.Method switch
+        Stream expanded = ExpansionGuardStream.OpenDecoder(() => entry.Method switch
         {
             0 => raw,
             8 => new DeflateStream(raw, CompressionMode.Decompress),
@@ -242,7 +242,7 @@ internal sealed partial class ZipScanner : IFormatScanner
             14 => OpenZipLzma(raw, entry),
             93 => new SharpCompress.Compressors.ZStandard.DecompressionStream(raw),
             _ => throw new NotSupportedException($"compression method {entry.Method}"),
-        };
+        }, $"entry '{entry.Name}'");
         return entry.Method == 0 ? expanded : new ExpansionGuardStream(expanded, entry.CompressedSize, context, $"entry '{entry.Name}'", () => raw.Position);
     }
 

@@ -67,11 +67,27 @@ internal sealed class ExpansionGuardStream : ReadOnlyStream
         return read;
     }
 
+    /// <summary>Opens a decompressor whose constructor already decodes (SharpCompress's bzip2 reads its first block
+    /// there), reporting a decoder fault while opening as corrupt data, as <see cref="Read"/> does later.</summary>
+    public static Stream OpenDecoder(Func<Stream> open, string what)
+    {
+        try
+        {
+            return open();
+        }
+        catch (Exception ex) when (IsDecoderFault(ex))
+        {
+            throw Corrupt(what, ex);
+        }
+    }
+
     // A decompressor fed corrupt data fails with whatever its code hits (IndexOutOfRangeException in SharpCompress's
     // LZMA window, ArgumentOutOfRangeException in a bad Huffman table): that is malformed input, not a fault of ours.
     private static bool IsDecoderFault(Exception ex) => ex is not (ModelAuditException or IOException or OperationCanceledException);
 
-    private InvalidDataException Corrupt(Exception ex) => new($"{_what} could not be decompressed ({ex.GetType().Name}: {ex.Message})", ex);
+    private InvalidDataException Corrupt(Exception ex) => Corrupt(_what, ex);
+
+    private static InvalidDataException Corrupt(string what, Exception ex) => new($"{what} could not be decompressed ({ex.GetType().Name}: {ex.Message})", ex);
 
     protected override void Dispose(bool disposing)
     {

@@ -80,6 +80,9 @@ internal static class FuzzSeeds
         yield return Benign("tar of a text", "model.tar", ArchiveBuilder.Tar(("README.md", "# model\n"u8.ToArray())));
         yield return Malicious("tar of a gadget", "model.tar", ArchiveBuilder.Tar(("model.pkl", gadget)));
 
+        yield return Benign("legacy joblib z-file", "model.pkl", JoblibZfileBuilder.Zfile(benignPickle));
+        yield return Malicious("legacy joblib z-file of a gadget", "model.pkl", JoblibZfileBuilder.Zfile(gadget));
+
         yield return Benign("safetensors", "model.safetensors", SafeTensors("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"__metadata__\":{\"format\":\"pt\"}}", 8));
         yield return Benign("npy", "array.npy", Npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", new byte[8]));
         yield return Malicious("object npy", "array.npy", Npy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", gadget));
