@@ -77,6 +77,10 @@ public sealed class ModelScanResult
     /// <summary>Tensors whose values weight analysis read in full (0 when it was off for this file).</summary>
     public long AnalyzedTensorCount { get; init; }
 
+    /// <summary>The options and policy the scan ran with (name → value, as the cmdlet recorded them), so a report
+    /// says how its results were obtained; empty for a result made without them.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Number of Critical findings that are not suppressed.</summary>
     public int CriticalCount => Count(Severity.Critical);
 

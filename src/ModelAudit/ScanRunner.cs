@@ -52,7 +52,7 @@ internal sealed class ScanRunner
             policy = policy with { Baseline = ReportBaseline.Read(stream, Path.GetFileName(baselinePath)) };
         }
 
-        _engine = new ScanEngine(new ScanOptions
+        var options = new ScanOptions
         {
             Limits = limits,
             Policy = policy,
@@ -64,7 +64,8 @@ internal sealed class ScanRunner
             SkipHash = settings.SkipHash,
             AnalyzeWeights = settings.AnalyzeWeights,
             MinimumSeverity = settings.MinimumSeverity,
-        });
+        };
+        _engine = new ScanEngine(options with { RecordedSettings = RecordedScanSettings.From(settings, options) });
     }
 
     public int Count => _items.Count;

@@ -166,6 +166,7 @@ public sealed class ScanEngine
             TensorDTypes = tensors.DTypes,
             AnalyzedTensorCount = file.Weights?.Analyzed ?? 0,
             License = file.License,
+            Settings = Options.RecordedSettings,
         };
     }
 
