@@ -14,7 +14,7 @@
 $script:WorkspacePattern = [regex]::new(
     '(?<![\w.-])/' + 'work/|\.\./' + 'shared\b|(?<![\w])' + 'shared/(DESIGN|STYLE)\.md|/\.' + 'library/|/\.' + 'mirror/|bash_' + 'jobs')
 $script:HomePattern = [regex]::new(
-    '(?<![\w.~/:-])(/' + 'home/[^/\s''"`<>]+|/' + 'Users/[^/\s''"`<>]+|/' + 'root(?=/))|\b[A-Za-z]:\\' + 'Users\\|(?<![\w$])~[/\\]')
+    '(?<![\w.:/~-])(/' + 'home/[^/\s''"`<>]+|/' + 'Users/[^/\s''"`<>]+|/' + 'root(?=/))|\b[A-Za-z]:\\' + 'Users\\|(?<![\w$])~[/\\]')
 
 # Each entry: the file (relative, with /), the exact text that may appear there, and why it is not a reference.
 $script:OutsideReferenceExemptions = @(
