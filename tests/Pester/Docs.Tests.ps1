@@ -1,7 +1,9 @@
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'DocExamples.ps1')
-    $script:Examples = @(Get-ChildItem (Join-Path $PSScriptRoot '..' '..' 'docs' 'cmdlets') -Filter *.md | Sort-Object Name | ForEach-Object { Get-DocExample $_.FullName })
+    $docs = Join-Path $PSScriptRoot '..' '..' 'docs'
+    $pages = @(Get-ChildItem (Join-Path $docs 'cmdlets') -Filter *.md) + @(Get-ChildItem $docs -Filter 'about_*.md')
+    $script:Examples = @($pages | Sort-Object Name | ForEach-Object { Get-DocExample $_.FullName })
 }
 
 BeforeAll {
@@ -11,10 +13,11 @@ BeforeAll {
     $script:Repository = Join-Path $PSScriptRoot '..' '..' | Resolve-Path | Select-Object -ExpandProperty Path
 }
 
-# Every example a reader can paste runs here, against the sample folder build.ps1 -Task Demo makes, in a fresh
-# runspace of its own (so one example's -EnableExit code or variables cannot leak into the next). Examples that
-# need a network, a share or other machines carry '<!-- not run offline: why -->' and are checked for being so.
-Describe 'Cmdlet page examples' {
+# Every example a reader can paste ('### ' under '## EXAMPLES' in docs/cmdlets/*.md and docs/about_*.md) runs here,
+# against the sample folder build.ps1 -Task Demo makes, in a fresh runspace of its own (so one example's -EnableExit
+# code or variables cannot leak into the next). Examples that need a network, a share or other machines carry
+# '<!-- not run offline: why -->' and are checked for being so.
+Describe 'Examples of the cmdlet pages and about_ topics' {
     BeforeAll {
         $script:Samples = New-ExampleWorkspace -Destination (Join-Path $TestDrive 'samples') -Repository $Repository
         # As installed: the module can be found by name, so a thread job or a new runspace in an example loads it.
@@ -83,5 +86,29 @@ Describe 'Rule pages' {
         $first = $stale | Select-Object -First 1
         $detail = if ($first) { "$first now reads:`n" + (Get-Content -Raw (Join-Path $Generated $first)) }
         $stale | Should -BeNullOrEmpty -Because $detail
+    }
+}
+
+# The tour in README.md is output copied from a run; a change in what the scanner finds must show up there too.
+Describe 'The README tour' {
+    BeforeAll {
+        $readme = (Get-Content -Raw (Join-Path $Repository 'README.md')) -replace "`r`n", "`n"
+        $script:Tour = [regex]::Match($readme, '(?ms)^## A 30-second tour\n.*?```\n(.*?)\n```').Groups[1].Value
+        $script:Demo = Join-Path $TestDrive 'tour' 'models'
+        & (Join-Path $Repository 'tests/fixtures/New-DemoFolder.ps1') -Destination $Demo 6>$null
+        $script:RowPattern = '^(Clean|Issues|Inconclusive|Error)\s+\S+\s+\d+\s+\d+\s+\d+\s+\S'
+    }
+
+    It 'lists each demo file with the outcome, format and counts a scan gives today' {
+        $shown = @($Tour -split "`n" | Where-Object { $_ -match $RowPattern } | ForEach-Object { $_ -replace '\s+', ' ' } | Sort-Object)
+        $shown.Count | Should -Be @(Get-ChildItem $Demo -Recurse -File).Count
+        $table = Invoke-ModelScan $Demo -Recurse | Format-Table | Out-String -Width 120
+        $actual = @($table -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ -match $RowPattern } | ForEach-Object { $_ -replace '\s+', ' ' } | Sort-Object)
+        $actual | Should -Be $shown
+    }
+
+    It 'shows the exit code -EnableExit gives for the demo folder' {
+        $code = Invoke-DocExample -Code "Invoke-ModelScan '$Demo' -Recurse -EnableExit | Out-Null" -Directory $TestDrive -ModulePath $ModulePath
+        $Tour | Should -Match ('\$LASTEXITCODE\n' + $code.ExitCode + '(\n|$)')
     }
 }
