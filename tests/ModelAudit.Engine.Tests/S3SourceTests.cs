@@ -290,6 +290,23 @@ public sealed class S3SourceTests : IClassFixture<MotoFixture>
         }
     }
 
+    [Fact]
+    public void A_truncated_body_is_that_objects_error_and_the_scan_goes_on()
+    {
+        using var store = new TruncatingS3();
+        store.Add("a.safetensors", SafeTensors(4096));
+        store.Add("b.safetensors", SafeTensors());
+        store.Truncate.Add("a.safetensors");
+
+        var (results, events) = ScanAll(Source("s3://cut-bucket", Settings(store.Endpoint)));
+
+        Assert.Empty(events);
+        Assert.Equal(2, results.Count);
+        Assert.Equal(ScanOutcome.Error, results[0].Outcome);
+        Assert.Equal("s3://cut-bucket/a.safetensors: the body ended before the length the store announced (truncated download).", Assert.Single(results[0].Errors));
+        Assert.Equal(ScanOutcome.Clean, results[1].Outcome);
+    }
+
     // Creates an IAM user with an access key (and an inline policy allowing the actions given); returns "id secret".
     private static string Keys(MotoServer moto, string user, string? policy)
     {

@@ -39,6 +39,8 @@ internal static class S3Failure
                 return new RemoteException(HttpStatusCode.RequestTimeout, $"{where}: no answer within {timeout.TotalSeconds:0} seconds (timeout).");
             case HttpRequestException or IOException or AmazonClientException when error.InnerException is TimeoutException or OperationCanceledException:
                 return new RemoteException(HttpStatusCode.RequestTimeout, $"{where}: no answer within {timeout.TotalSeconds:0} seconds (timeout).");
+            case HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded }:
+                return new RemoteException(null, $"{where}: the body ended before the length the store announced (truncated download).");
             case HttpRequestException http:
                 return new RemoteException(null, $"{where}: the store could not be reached ({secrets.Redact(http.Message)}).");
             default:
