@@ -307,6 +307,19 @@ public sealed class S3SourceTests : IClassFixture<MotoFixture>
         Assert.Equal(ScanOutcome.Clean, results[1].Outcome);
     }
 
+    [Fact]
+    public void Throttling_is_retried_with_backoff()
+    {
+        using var store = new TruncatingS3 { FailNext = 2 };
+        store.Add("model.safetensors", SafeTensors());
+
+        var (results, events) = ScanAll(Source("s3://slow-bucket", Settings(store.Endpoint)));
+
+        Assert.Empty(events);
+        Assert.Equal(ScanOutcome.Clean, Assert.Single(results).Outcome);
+        Assert.True(store.Requests >= 4, $"{store.Requests} requests"); // two 503s, the listing, the read
+    }
+
     // Creates an IAM user with an access key (and an inline policy allowing the actions given); returns "id secret".
     private static string Keys(MotoServer moto, string user, string? policy)
     {

@@ -8,7 +8,8 @@ namespace ModelAudit.Engine.Tests.Remote;
 /// <summary>
 /// A loopback S3 endpoint that lists objects (ListObjectsV2 XML) and serves them by byte range, but cuts the body of
 /// the objects named in <see cref="Truncate"/> short: it promises the range's Content-Length, sends half and closes
-/// the connection. moto cannot do that; a dropped download is what it stands for.
+/// the connection; and it can answer 503 SlowDown a few times first. moto does neither; a dropped download and a
+/// throttled store are what it stands for.
 /// </summary>
 public sealed class TruncatingS3 : IDisposable
 {
@@ -28,6 +29,12 @@ public sealed class TruncatingS3 : IDisposable
 
     /// <summary>Keys whose bodies are cut short.</summary>
     public HashSet<string> Truncate { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many requests to answer with 503 SlowDown before answering properly (retries with backoff).</summary>
+    public int FailNext { get; set; }
+
+    /// <summary>Requests received, failed ones included.</summary>
+    public int Requests { get; private set; }
 
     public void Add(string key, byte[] data) => _objects[key] = data;
 
@@ -66,6 +73,15 @@ public sealed class TruncatingS3 : IDisposable
     private void Answer(NetworkStream stream)
     {
         string head = ReadHead(stream);
+        Requests++;
+        if (FailNext > 0)
+        {
+            FailNext--;
+            byte[] error = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>");
+            Write(stream, $"HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: {error.Length}\r\nConnection: close\r\n\r\n", error);
+            return;
+        }
+
         string[] lines = head.Split("\r\n");
         string target = lines[0].Split(' ')[1];
         string? range = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Range:", StringComparison.OrdinalIgnoreCase))?[6..].Trim();
