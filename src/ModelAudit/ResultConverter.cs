@@ -40,6 +40,7 @@ internal static class ResultConverter
             ParameterCount = Value(bag, "ParameterCount") is null ? null : Convert<long>(bag, "ParameterCount"),
             TensorDTypes = Items(bag, "TensorDTypes").Select(e => e?.ToString() ?? "").ToArray(),
             AnalyzedTensorCount = Value(bag, "AnalyzedTensorCount") is null ? 0 : Convert<long>(bag, "AnalyzedTensorCount"),
+            ETag = Text(bag, "ETag"),
         };
     }
 

@@ -82,6 +82,7 @@ Describe 'Invoke-ModelScan with s3:// URIs' {
         $clean.Outcome | Should -Be 'Clean'
         $clean.Format | Should -Be 'SafeTensors'
         $clean.ETag | Should -Match '^[0-9a-f]{32}$'
+        ($clean | Format-List | Out-String) | Should -Match "ETag\s+: $($clean.ETag)"
     }
 
     It 'sets exit code 1 with -EnableExit, and no output stream carries the secret key' {
