@@ -320,6 +320,31 @@ public sealed class S3SourceTests : IClassFixture<MotoFixture>
         Assert.True(store.Requests >= 4, $"{store.Requests} requests"); // two 503s, the listing, the read
     }
 
+    [Fact]
+    public void Ctrl_C_stops_a_listing_that_is_waiting_on_the_store()
+    {
+        // The store never answers and the request timeout is long: only the stop token can end the wait.
+        var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start(backlog: 16);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        try
+        {
+            var settings = new S3Settings
+            {
+                EndpointUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}"),
+                Credential = new NetworkCredential(AccessKey, SecretKey),
+                Timeout = TimeSpan.FromMinutes(10),
+                CancellationToken = stop.Token,
+            };
+
+            Assert.ThrowsAny<OperationCanceledException>(() => Source("s3://silent-bucket/", settings).Enumerate(new ScanOptions(), _ => { }).ToList());
+        }
+        finally
+        {
+            silent.Stop();
+        }
+    }
+
     // Creates an IAM user with an access key (and an inline policy allowing the actions given); returns "id secret".
     private static string Keys(MotoServer moto, string user, string? policy)
     {
