@@ -34,6 +34,10 @@ public sealed class ModelScanResult
     /// <summary>The file actually read when <see cref="Path"/> is a symbolic link (e.g. a Hugging Face cache blob); null otherwise.</summary>
     public string? LinkTarget { get; }
 
+    /// <summary>The store's entity tag (S3 ETag, Hugging Face oid) of the object scanned, for a remote object; it pins
+    /// which version the findings are about. Null for local files.</summary>
+    public string? ETag { get; init; }
+
     /// <summary>The format detected from content, e.g. <c>Pickle</c>, <c>PyTorchZip</c>, <c>SafeTensors</c>.</summary>
     public string Format { get; }
 

@@ -42,6 +42,7 @@ internal static class ResultConverter
             AnalyzedTensorCount = Value(bag, "AnalyzedTensorCount") is null ? 0 : Convert<long>(bag, "AnalyzedTensorCount"),
             License = Value(bag, "License") is { } license ? License(PSObject.AsPSObject(license)) : null,
             Settings = Settings(Value(bag, "Settings")),
+            ETag = Text(bag, "ETag"),
         };
     }
 

@@ -83,8 +83,8 @@ public sealed class HuggingFaceSourceTests : IDisposable
     [Fact]
     public void Unsupported_stores_are_a_clear_error_not_a_drive_error()
     {
-        var ex = Assert.Throws<NotSupportedException>(() => RemoteTarget.SourceFor("s3://bucket/models/", null));
-        Assert.Contains("s3://", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<NotSupportedException>(() => RemoteTarget.SourceFor("gs://bucket/models/", null));
+        Assert.Contains("gs://", ex.Message, StringComparison.Ordinal);
         Assert.Throws<FormatException>(() => RemoteTarget.SourceFor("hf://org", null));
     }
 

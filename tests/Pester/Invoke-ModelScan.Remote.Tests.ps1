@@ -78,7 +78,7 @@ Describe 'Invoke-ModelScan with remote URIs' {
     }
 
     It 'recognises store URIs before drive resolution: <Uri>' -ForEach @(
-        @{ Uri = 's3://bucket/models/' }, @{ Uri = 'gs://bucket/models' }, @{ Uri = 'models:/Fraud/3' }
+        @{ Uri = 'gs://bucket/models' }, @{ Uri = 'models:/Fraud/3' }
     ) {
         Invoke-ModelScan $Uri -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errs.FullyQualifiedErrorId | Should -BeLike 'ModelUriNotSupported*'
