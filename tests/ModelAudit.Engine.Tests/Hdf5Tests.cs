@@ -245,6 +245,34 @@ public sealed class Hdf5Tests
         }
     }
 
+    [Theory]
+    [InlineData(0, 1, true, 1)]
+    [InlineData(2, 2, false, 3)]
+    public void Every_byte_of_a_keras_h5_file_overwritten_ends_in_findings_or_a_typed_error(int superblock, int header, bool vlen, int attributeVersion)
+    {
+        // Every byte outside the config text (superblock, header, attribute fields, heap headers) gets each value
+        // that breaks a length most: all bits set, none set, the top bit alone.
+        byte[] file = KerasFile(superblock, header, vlen, attributeVersion, Malicious);
+        int configStart = file.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Malicious));
+        int configEnd = configStart + Encoding.UTF8.GetByteCount(Malicious);
+        Assert.True(configStart > 0);
+        foreach (byte value in new byte[] { 0xFF, 0x00, 0x80 })
+        {
+            for (int i = 0; i < file.Length; i++)
+            {
+                if (i >= configStart && i < configEnd)
+                {
+                    continue;
+                }
+
+                byte[] damaged = (byte[])file.Clone();
+                damaged[i] = value;
+                ModelScanResult result = Scan.Bytes(damaged, "model.h5");
+                Assert.False(result.Has("MA9010"), $"byte {i} = 0x{value:X2}: {result.Describe()}");
+            }
+        }
+    }
+
     private static byte[] KerasFile(int superblock, int header, bool vlen, int attributeVersion, string config)
     {
         const string version = "2.12.0";

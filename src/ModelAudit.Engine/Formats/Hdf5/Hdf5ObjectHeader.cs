@@ -45,8 +45,9 @@ internal static class Hdf5ObjectHeader
                 throw new ScanLimitExceededException(nameof(MaxChunks), $"the HDF5 object header at {address:N0} has more than {MaxChunks:N0} continuation blocks");
             }
 
-            // Distinct blocks of a well-formed file never overlap, so together they fit in the file.
             file.Resolve(at, length, "object header chunk");
+
+            // Distinct blocks of a well-formed file never overlap, so together they fit in the file.
             if (length > (ulong)file.Length - headerBytes)
             {
                 throw new ModelFormatException($"the HDF5 object header at {address:N0} has blocks that overlap: together they hold more bytes than the file");
