@@ -264,6 +264,38 @@ public sealed class ImportThenFailTests
 }
 
 /// <summary>
+/// BINUNICODE arguments are decoded on the spot with ('utf-8', 'surrogatepass'): bytes that are not fail the load
+/// there, in both unpicklers, and nothing after them runs — but encoded surrogates are accepted and the load goes on.
+/// </summary>
+public sealed class UnicodeArgumentTests
+{
+    private static byte[] Gadget(byte[] module) => new PickleBuilder().Proto(4).Op(0x8C).Op((byte)module.Length).Raw(module)
+        .Str("system").Op(0x93).Str("id").Op(0x85).Op((byte)'R').Stop().ToArray();
+
+    [Theory]
+    [InlineData(new byte[] { 0xC1, (byte)'o', (byte)'s' })]       // C1 never starts a sequence (a mutated 'posix' did this)
+    [InlineData(new byte[] { (byte)'o', 0xE2, 0x28, 0xA1 })]      // a broken three-byte sequence
+    [InlineData(new byte[] { (byte)'o', (byte)'s', 0xF5 })]       // past U+10FFFF
+    public void A_string_that_is_not_utf8_stops_the_load_and_is_inconclusive_not_clean(byte[] module)
+    {
+        // CPython: UnicodeDecodeError at the first string; the import and the call after it never happen.
+        ModelScanResult result = Scan.Bytes(Gadget(module), "model.pkl");
+        Assert.True(result.Outcome == ScanOutcome.Inconclusive, result.Describe());
+        Assert.True(result.Has("MA9001") || result.Has("MA9004"), result.Describe());
+    }
+
+    [Fact]
+    public void An_encoded_surrogate_is_accepted_as_surrogatepass_accepts_it_and_what_follows_is_graded()
+    {
+        // 'os' + ED A0 80 (U+D800): the load goes on; the import fails at run time, but the string before it runs.
+        byte[] data = new PickleBuilder().Proto(4).Op(0x8C).Op(3).Raw(new byte[] { 0xED, 0xA0, 0x80 }).Op((byte)'0')
+            .Global("os", "system").Str("id").Op(0x85).Op((byte)'R').Stop().ToArray();
+        ModelScanResult result = Scan.Bytes(data, "model.pkl");
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+    }
+}
+
+/// <summary>
 /// An opcode that crosses a FRAME's end: _pickle.c reading a file without peek() (torch.load's BytesIO) drops what is
 /// left of the frame and reads the argument afresh from the frame's end, so from there it runs other opcodes than a
 /// linear reading. The file is read a second time that way and what C would import and call is graded too.

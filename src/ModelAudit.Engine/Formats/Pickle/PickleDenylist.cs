@@ -9,6 +9,10 @@ internal static class PickleDenylist
 {
     private static readonly Dictionary<string, DangerKind> s_entries = Build();
 
+    // Only a prefix no longer than the longest entry can match one: a crafted name of thousands of dotted parts
+    // (every suffix of it is graded) would otherwise cost a copy of the name per part and per suffix.
+    private static readonly int s_longestEntry = s_entries.Keys.Max(k => k.Length);
+
     /// <summary>Names of the functions in os, subprocess, pty, builtins and runpy that run a process or Python code:
     /// the end of a dotted traversal we cannot resolve is graded by them (and only there, never a plain import).</summary>
     private static readonly HashSet<string> s_runnerNames = new(StringComparer.Ordinal)
@@ -77,6 +81,17 @@ internal static class PickleDenylist
     public static (DangerKind Kind, string Entry)? LongestMatch(string path)
     {
         string candidate = path;
+        if (candidate.Length > s_longestEntry)
+        {
+            int cut = candidate.LastIndexOf('.', s_longestEntry);
+            if (cut < 0)
+            {
+                return null;
+            }
+
+            candidate = candidate[..cut];
+        }
+
         while (true)
         {
             if (s_entries.TryGetValue(candidate, out DangerKind kind))

@@ -206,6 +206,7 @@ internal sealed partial class PickleMachine
         {
             _retained += length;
             byte[] data = _reader.ReadBytes((int)length);
+            RefuseInvalidUtf8(data, kind, latin1, prefixOnly: false, offset);
             PValue value = kind == PValueKind.Bytes ? PValue.Bytes(data, payloadOffset)
                 : PValue.Str(latin1 ? Encoding.Latin1.GetString(data) : DecodeUtf8(data), payloadOffset);
             PushConstant(value, offset);
@@ -215,11 +216,23 @@ internal sealed partial class PickleMachine
         int keep = (int)Math.Min(length, _retained < _limits.MaxPickleRetainedBytes ? PrefixSize : SmallPrefixSize);
         _retained += keep;
         byte[] prefix = _reader.ReadBytes(keep);
+        RefuseInvalidUtf8(prefix, kind, latin1, prefixOnly: keep < length, offset);
         _reader.Skip(length - keep, _cancellationToken);
         PValue partial = kind == PValueKind.Bytes ? PValue.PartialBytes(prefix, length, payloadOffset)
             : PValue.PartialStr(latin1 ? Encoding.Latin1.GetString(prefix) : DecodeUtf8(prefix), length, payloadOffset);
         _handler.OnLargePayload(partial);
         Push(partial, offset);
+    }
+
+    // BINUNICODE's argument is decoded on the spot ('utf-8', 'surrogatepass'); bytes that are not fail the load there,
+    // in both unpicklers, so nothing after them runs. (Protocol-2 strings, BINSTRING, decode with the loader's own
+    // encoding, which varies: they are read as Latin-1 and never refused.)
+    private static void RefuseInvalidUtf8(byte[] data, PValueKind kind, bool latin1, bool prefixOnly, long offset)
+    {
+        if (kind != PValueKind.Bytes && !latin1 && !SurrogatePassUtf8.IsValid(data, prefixOnly))
+        {
+            throw new PickleRejectedException("a string argument that is not UTF-8", offset);
+        }
     }
 
     private void PushConstant(PValue value, long offset)
