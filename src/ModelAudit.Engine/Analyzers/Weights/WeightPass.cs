@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
@@ -162,10 +163,29 @@ internal sealed class WeightPass : IByteObserver
 
     private void ReadLate(Stream source, CancellationToken cancellationToken)
     {
+        // Most files have no late tensor: a 2 MiB buffer per file was most of the allocation of a folder scan of
+        // small files (tests/Bench). Rented, and no larger than the largest tensor it is for.
+        if (_late.Count == 0)
+        {
+            return;
+        }
+
         // Overlapping regions could make the second pass read the same bytes without end; the file's own size is the
         // budget, which real files (tensors end to end) never reach.
         long budget = _fileLength;
-        byte[] buffer = new byte[ChunkBytes];
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(ChunkBytes, _late.Max(t => t.Region.Length)));
+        try
+        {
+            ReadLate(source, buffer, budget, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void ReadLate(Stream source, byte[] buffer, long budget, CancellationToken cancellationToken)
+    {
         foreach (TensorAnalysis tensor in _late.OrderBy(t => t.Start))
         {
             if (tensor.Region.Length > budget)
