@@ -222,10 +222,11 @@ function Get-CompareBuild {
         if (Test-Path $source) { Remove-Item $source -Recurse -Force }
         New-Item -ItemType Directory -Force $source | Out-Null
         $tarball = "$source.tar"
-        Invoke-Native git @('-C', $Root, 'archive', '--format=tar', '-o', $tarball, $commit)
-        Invoke-Native tar @('-xf', $tarball, '-C', $source)
+        # Native output goes to the host: this function's output is the folder alone.
+        Invoke-Native git @('-C', $Root, 'archive', '--format=tar', '-o', $tarball, $commit) | Out-Host
+        Invoke-Native tar @('-xf', $tarball, '-C', $source) | Out-Host
         Remove-Item $tarball
-        Invoke-Native dotnet @('build', (Join-Path $source 'src/ModelAudit.Engine/ModelAudit.Engine.csproj'), '-c', 'Release', '-o', $binaries, '--nologo', '-v', 'q')
+        Invoke-Native dotnet @('build', (Join-Path $source 'src/ModelAudit.Engine/ModelAudit.Engine.csproj'), '-c', 'Release', '-o', $binaries, '--nologo', '-v', 'q') | Out-Host
     }
     Write-Host "Comparing with $Target ($commit): $binaries"
     return $binaries
