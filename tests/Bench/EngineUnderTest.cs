@@ -67,18 +67,18 @@ internal sealed class EngineUnderTest
             items.Add(item);
         }
 
-        var results = new List<object>(items.Count);
-        var scan = (IDisposable)Activator.CreateInstance(_parallel, engine, items, throttle, CancellationToken.None)!;
-        using (scan)
-        {
-            MethodInfo take = _parallel.GetMethod("Take")!;
-            for (int i = 0; i < items.Count; i++)
-            {
-                results.Add(take.Invoke(scan, new object[] { i, CancellationToken.None })!);
-            }
-        }
+        // Results are summed as they are taken, not kept: the peak working set is the scan's, as on a pipeline.
+        return Figures(Take(engine, items, throttle));
+    }
 
-        return Figures(results);
+    private IEnumerable<object> Take(object engine, IList items, int throttle)
+    {
+        using var scan = (IDisposable)Activator.CreateInstance(_parallel, engine, items, throttle, CancellationToken.None)!;
+        MethodInfo take = _parallel.GetMethod("Take")!;
+        for (int i = 0; i < items.Count; i++)
+        {
+            yield return take.Invoke(scan, new object[] { i, CancellationToken.None })!;
+        }
     }
 
     private object NewEngine(bool skipHash, bool? analyzeWeights, bool recurse) => Activator.CreateInstance(_engine, NewOptions(skipHash, analyzeWeights, recurse))!;
@@ -103,13 +103,15 @@ internal sealed class EngineUnderTest
     }
 
     // Outcomes counted over the files, and the rule ids seen (a folder's are many; a count of each outcome says enough).
-    private static ScanFigures Figures(IReadOnlyList<object> results)
+    private static ScanFigures Figures(IEnumerable<object> results)
     {
+        int count = 0;
         var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var rules = new SortedSet<string>(StringComparer.Ordinal);
         string format = "";
         foreach (object result in results)
         {
+            count++;
             Type type = result.GetType();
             string outcome = type.GetProperty("Outcome")!.GetValue(result)!.ToString()!;
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
@@ -120,7 +122,7 @@ internal sealed class EngineUnderTest
             }
         }
 
-        string summary = results.Count == 1 ? outcomes.Keys.Single() : string.Join(" ", outcomes.Select(o => $"{o.Key}:{o.Value}"));
-        return new ScanFigures(summary, results.Count == 1 ? format : "folder", string.Join(",", rules.Take(8)) + (rules.Count > 8 ? ",…" : ""), results.Count);
+        string summary = count == 1 ? outcomes.Keys.Single() : string.Join(" ", outcomes.Select(o => $"{o.Key}:{o.Value}"));
+        return new ScanFigures(summary, count == 1 ? format : "folder", string.Join(",", rules.Take(8)) + (rules.Count > 8 ? ",…" : ""), count);
     }
 }
