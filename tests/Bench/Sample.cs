@@ -7,7 +7,7 @@ internal sealed record Sample(double Seconds, long BytesRead, long PeakWorkingSe
     /// <summary>Runs <paramref name="scan"/> once with fresh counters.</summary>
     public static Sample Of(Func<ScanFigures> scan)
     {
-        ProcessCounters.ResetPeak();
+        using ProcessCounters counters = ProcessCounters.Start();
         long before = ProcessCounters.BytesRead();
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -15,7 +15,7 @@ internal sealed record Sample(double Seconds, long BytesRead, long PeakWorkingSe
         watch.Stop();
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         long read = before < 0 ? -1 : ProcessCounters.BytesRead() - before;
-        return new Sample(watch.Elapsed.TotalSeconds, read, ProcessCounters.PeakWorkingSet(), allocated, figures);
+        return new Sample(watch.Elapsed.TotalSeconds, read, counters.PeakWorkingSet, allocated, figures);
     }
 
     /// <summary>The median sample by time (the upper middle one of an even count).</summary>
