@@ -88,10 +88,10 @@ internal static class BenchFiles
         return path;
     }
 
-    /// <summary>A PyTorch-layout zip: a small data.pkl and one stored 1 GiB storage blob.</summary>
+    /// <summary>A PyTorch-layout zip: a small data.pkl and one stored 2 GiB storage blob.</summary>
     public static string HugeTorchZip(string dir)
     {
-        string path = Path.Combine(dir, "torch-1gib.pt");
+        string path = Path.Combine(dir, "torch-2gib.pt");
         if (File.Exists(path))
         {
             return path;
@@ -107,7 +107,7 @@ internal static class BenchFiles
 
         using (Stream s = zip.CreateEntry("archive/data/0", CompressionLevel.NoCompression).Open())
         {
-            WriteFill(s, 1L << 30);
+            WriteFill(s, 2L << 30);
         }
 
         using (Stream s = zip.CreateEntry("archive/version", CompressionLevel.NoCompression).Open())
@@ -176,15 +176,21 @@ internal static class BenchFiles
         }
     }
 
-    // A llama-7B-like layout: 320 F16 tensors of 4096 x 4096 (32 MiB each) make 10 GiB of tensor data.
+    // A llama-7B-like layout: 320 F16 tensors of 4096 x 4096 (32 MiB each) make 10 GiB of tensor data; 32 make 1 GiB.
     private const int SparseTensors = 320;
+    private const int SmallGgufTensors = 32;
     private const long SparseTensorBytes = 4096L * 4096 * 2;
 
     /// <summary>A 10 GiB GGUF v3 file: a real-sized header (32,000-token vocabulary, chat template, 320 tensor
     /// descriptions) and tensor data that is a hole in a sparse file, so it takes no disk space.</summary>
-    public static string SparseGguf(string dir)
+    public static string SparseGguf(string dir) => SparseGguf(dir, SparseTensors, "sparse-10g.gguf");
+
+    /// <summary>The same layout with 32 tensors: 1 GiB.</summary>
+    public static string SmallSparseGguf(string dir) => SparseGguf(dir, SmallGgufTensors, "sparse-1g.gguf");
+
+    private static string SparseGguf(string dir, int tensors, string name)
     {
-        string path = Path.Combine(dir, "sparse-10g.gguf");
+        string path = Path.Combine(dir, name);
         if (File.Exists(path))
         {
             return path;
@@ -200,7 +206,7 @@ internal static class BenchFiles
 
         h.Write("GGUF"u8.ToArray());
         h.Write(3u);
-        h.Write((ulong)SparseTensors);
+        h.Write((ulong)tensors);
         h.Write(5UL);
         Str("general.architecture");
         h.Write(8u);
@@ -225,7 +231,7 @@ internal static class BenchFiles
         h.Write(6u);
         h.Write(32000UL);
         h.Write(new byte[32000 * 4]);
-        for (int i = 0; i < SparseTensors; i++)
+        for (int i = 0; i < tensors; i++)
         {
             Str($"blk.{i / 8}.w{i % 8}.weight");
             h.Write(2u);
@@ -240,7 +246,7 @@ internal static class BenchFiles
             h.Write((byte)0);
         }
 
-        return WriteSparse(path, ((MemoryStream)h.BaseStream).ToArray(), SparseTensors * SparseTensorBytes);
+        return WriteSparse(path, ((MemoryStream)h.BaseStream).ToArray(), tensors * SparseTensorBytes);
     }
 
     /// <summary>A 10 GiB SafeTensors file with the same 320 tensors, its data a hole in a sparse file.</summary>

@@ -1,114 +1,119 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-using ModelAudit;
 using ModelAudit.Bench;
-using ModelAudit.Engine.Scanning;
-using ModelAudit.Engine.Sources;
 
-// Figures for the closing notes: time, MB/s and peak working set above the baseline, per input and mode.
-string dir = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "modelaudit-bench");
-Directory.CreateDirectory(dir);
-Console.WriteLine($"bench folder: {dir}");
-// An optional second argument keeps only the inputs whose name contains it (e.g. "header-only").
-string? only = args.Length > 1 ? args[1] : null;
-var inputs = new (string Name, Func<string> Make)[]
+// build.ps1 -Task Bench: generates the inputs, scans each in every mode it is measured in, measures the I/O floor of the
+// same file in the same run, and prints one markdown table (medians of --runs). With --compare <folder>, a second build
+// of the engine runs alternately with this one on every input and the table shows the ratios instead.
+// Arguments: <bench folder> [--runs N] [--only <text>] [--compare <build folder>] [--keep]
+var arguments = BenchArguments.Parse(args);
+Directory.CreateDirectory(arguments.Folder);
+string dir = arguments.Folder;
+string fixtures = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "fixtures"));
+int cores = Environment.ProcessorCount;
+
+// Below this a hashed pass gets a warm-up run of its own; above it the header-only pass before it warmed the code.
+const long WarmUpLimit = 256L << 20;
+const long HashedBudget = 8L << 30;
+
+var single = new[] { BenchMode.HeaderOnly, BenchMode.Hashed };
+var inputs = new BenchInput[]
 {
-    ("25 MB opcode-dense pickle (5 M ints)", () => BenchFiles.OpcodeDensePickle(dir)),
-    ("1 GiB single-BINBYTES8 pickle", () => BenchFiles.HugeBytesPickle(dir)),
-    ("1 GiB PyTorch zip checkpoint", () => BenchFiles.HugeTorchZip(dir)),
-    ("10,000-entry zip", () => BenchFiles.ManyEntriesZip(dir)),
-    ("zip bomb (pickle claiming 100 GB, deflated)", () => BenchFiles.ZipBomb(dir)),
-    ("10 GiB GGUF, header-only (sparse)", () => BenchFiles.SparseGguf(dir)),
-    ("10 GiB SafeTensors, header-only (sparse)", () => BenchFiles.SparseSafeTensors(dir)),
-    ("2.2 GiB ONNX (inline initializer, sparse)", () => GraphBenchFiles.HugeOnnx(dir)),
-    ("ONNX with 3 GiB external data (model)", () => GraphBenchFiles.ExternalDataOnnx(dir)),
-    ("3 GiB ONNX external data file (sparse)", () => Path.Combine(Path.GetDirectoryName(GraphBenchFiles.ExternalDataOnnx(dir))!, "model.onnx.data")),
-    ("2 GiB SafeTensors F16 checkpoint (weight analysis)", () => WeightBenchFiles.Checkpoint(dir)),
+    new("10 GiB SafeTensors (sparse)", () => BenchFiles.SparseSafeTensors(dir), single),
+    new("10 GiB GGUF (sparse)", () => BenchFiles.SparseGguf(dir), single),
+    new("1 GiB GGUF (sparse)", () => BenchFiles.SmallSparseGguf(dir), single),
+    new("2 GiB PyTorch zip", () => BenchFiles.HugeTorchZip(dir), single),
+    new("1 GiB single-BINBYTES8 pickle", () => BenchFiles.HugeBytesPickle(dir), single),
+    new("25 MB opcode-dense pickle", () => BenchFiles.OpcodeDensePickle(dir), single),
+    new("2.2 GiB ONNX, inline (sparse)", () => GraphBenchFiles.HugeOnnx(dir), single),
+    new("ONNX + 3 GiB external data: model", () => GraphBenchFiles.ExternalDataOnnx(dir), single),
+    new("ONNX + 3 GiB external data: data file", () => Path.Combine(Path.GetDirectoryName(GraphBenchFiles.ExternalDataOnnx(dir))!, "model.onnx.data"), single),
+    new("2 GiB F16 checkpoint (weights)", () => WeightBenchFiles.Checkpoint(dir), new[] { BenchMode.HeaderOnly, BenchMode.HashedNoWeights, BenchMode.Hashed }),
+    new("10,000-entry zip", () => BenchFiles.ManyEntriesZip(dir), single),
+    new("zip bomb (100 GB claimed)", () => BenchFiles.ZipBomb(dir), single),
+    new("20,000-file model store", () => FleetFolderFiles.Folder(dir, fixtures), new[] { BenchMode.Folder(1), BenchMode.Folder(cores) }),
 };
 
-Console.WriteLine($"{"input",-40} {"mode",-10} {"seconds",8} {"MB/s",9} {"peak MB",8} {"MB read",9}  outcome");
-foreach (var (name, make) in inputs.Where(i => only is null || i.Name.Contains(only, StringComparison.Ordinal)))
+var current = new EngineUnderTest("this", AppContext.BaseDirectory);
+EngineUnderTest? other = arguments.Compare is { } compare ? new EngineUnderTest("other", compare) : null;
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, load average {LoadAverage()}");
+Console.WriteLine($"engine: {current.Folder}" + (other is null ? "" : $"; compared with: {other.Folder}"));
+Console.WriteLine($"inputs: {dir}; medians of {arguments.Runs} runs");
+Console.WriteLine();
+var table = new BenchTable(other is not null);
+table.WriteHeader();
+var total = System.Diagnostics.Stopwatch.StartNew();
+foreach (BenchInput input in inputs.Where(i => arguments.Only is null || i.Name.Contains(arguments.Only, StringComparison.OrdinalIgnoreCase)))
 {
-    string path = make();
-    double mb = new FileInfo(path).Length / 1048576.0;
-    Measure(name, "SkipHash", path, mb, new ScanOptions { SkipHash = true });
-    Measure(name, "hashed", path, mb, new ScanOptions());
-    var sha = Stopwatch.StartNew();
-    using (var f = File.OpenRead(path))
+    string path = input.Make();
+    IReadOnlyList<string> files = Directory.Exists(path) ? Directory.GetFiles(path, "*", SearchOption.AllDirectories) : new[] { path };
+    long size = files.Sum(f => new FileInfo(f).Length);
+    foreach (BenchMode mode in input.Modes)
     {
-        SHA256.HashData(f);
-    }
+        Func<EngineUnderTest, ScanFigures> scan = mode.IsFolder
+            ? e => e.ScanFolder(path, mode.SkipHash, mode.Throttle)
+            : e => e.ScanFile(path, mode.SkipHash, mode.AnalyzeWeights);
 
-    Console.WriteLine($"{name,-40} {"SHA-256",-10} {sha.Elapsed.TotalSeconds,8:0.000} {mb / sha.Elapsed.TotalSeconds,9:0} {"",8}  (hash alone)");
-}
-
-// Many small real-library files: files per second with the default parallelism.
-string fixtures = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "fixtures", "benign");
-var files = Directory.GetFiles(Path.GetFullPath(fixtures)).SelectMany(f => Enumerable.Repeat(f, 20)).Select(f => LocalFileSource.ItemFor(f)).ToArray();
-var engine = new ScanEngine(new ScanOptions());
-var watch = Stopwatch.StartNew();
-using (var scan = new ParallelScan(engine, files, Environment.ProcessorCount, CancellationToken.None))
-{
-    for (int i = 0; i < files.Length; i++)
-    {
-        scan.Take(i, CancellationToken.None);
-    }
-}
-
-Console.WriteLine($"{files.Length} small library files (fixtures x20), {Environment.ProcessorCount} threads: {files.Length / watch.Elapsed.TotalSeconds:0} files/s");
-
-static void Measure(string name, string mode, string path, double mb, ScanOptions options)
-{
-    var engine = new ScanEngine(options);
-    engine.Scan(LocalFileSource.ItemFor(path), CancellationToken.None); // warm-up (JIT, page cache)
-    GC.Collect();
-    GC.WaitForPendingFinalizers();
-    GC.Collect();
-    using var process = Process.GetCurrentProcess();
-    process.Refresh();
-    long baseline = process.WorkingSet64;
-    long peak = baseline;
-    using var stop = new CancellationTokenSource();
-    var sampler = Task.Run(async () =>
-    {
-        while (!stop.IsCancellationRequested)
+        // The page cache first: the first read of a file (a sparse one too: its holes become zero pages) costs the
+        // kernel more than later ones, and that cost must not fall on whichever of scan and floor comes first.
+        if (!mode.SkipHash)
         {
-            process.Refresh();
-            peak = Math.Max(peak, process.WorkingSet64);
-            await Task.Delay(2);
+            foreach (string file in files)
+            {
+                IoFloor.Read(file, long.MaxValue);
+            }
         }
-    });
-    long readBefore = BytesReadByProcess();
-    var watch = Stopwatch.StartNew();
-    ModelScanResult result = engine.Scan(LocalFileSource.ItemFor(path), CancellationToken.None);
-    watch.Stop();
-    long readBytes = BytesReadByProcess() - readBefore;
-    stop.Cancel();
-    sampler.Wait();
-    string rules = string.Join(",", result.Findings.Select(f => f.RuleId).Distinct());
-    Console.WriteLine($"{name,-40} {mode,-10} {watch.Elapsed.TotalSeconds,8:0.000} {mb / watch.Elapsed.TotalSeconds,9:0} {(peak - baseline) / 1048576.0,8:0.0} {(readBytes < 0 ? "n/a" : (readBytes / 1048576.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)),9}  {result.Outcome} {result.Format} {rules}");
+
+        // Warm-up (JIT) for each build; a hashed pass of a large file is warm after the header-only one.
+        if (mode.SkipHash || size < WarmUpLimit)
+        {
+            scan(current);
+            if (other is not null)
+            {
+                scan(other);
+            }
+        }
+
+        // Scans and floors alternate, so load from the other engineers on the machine falls on all of them alike.
+        var mine = new List<Sample>();
+        var theirs = new List<Sample>();
+        var floors = new List<double>();
+        for (int run = 0; run < RunsFor(mode, size); run++)
+        {
+            Sample sample = Sample.Of(() => scan(current));
+            mine.Add(sample);
+            if (other is not null)
+            {
+                theirs.Add(Sample.Of(() => scan(other)));
+            }
+
+            floors.Add(mode.SkipHash ? Sample.Time(() => IoFloor.Read(path, sample.BytesRead)) : Sample.Time(() => IoFloor.Hash(files)));
+        }
+
+        Sample median = Sample.Median(mine);
+        double floor = Sample.Median(floors);
+        table.WriteRow(input.Name, size, files.Count, mode, median, floor, other is null ? null : Sample.Median(theirs));
+    }
 }
 
-// Bytes the process read through read(2) (Linux /proc/self/io "rchar"); -1 elsewhere. Counts what the scan asked the
-// file for, holes of sparse files included, so header-only scans show how little they read.
-static long BytesReadByProcess()
+Console.WriteLine();
+Console.WriteLine($"total {total.Elapsed.TotalSeconds:0} s. floor: header-only = a plain read of the bytes the scan read; hashed = SHA-256 of every byte, one thread.");
+if (!arguments.Keep)
+{
+    Directory.Delete(dir, recursive: true);
+    Console.WriteLine($"removed {dir} (--keep keeps the inputs for the next run)");
+}
+
+// Hashed runs of the largest inputs are held to a byte budget, so the harness ends in minutes on 2 shared cores: a
+// 10 GiB file gets one scan and one floor (each reads 10 GiB), a 2 GiB file the full count.
+int RunsFor(BenchMode mode, long size) => mode.SkipHash || mode.IsFolder ? arguments.Runs : (int)Math.Clamp(HashedBudget / Math.Max(size, 1), 1, arguments.Runs);
+
+static string LoadAverage()
 {
     try
     {
-        foreach (string line in File.ReadLines("/proc/self/io"))
-        {
-            if (line.StartsWith("rchar:", StringComparison.Ordinal))
-            {
-                return long.Parse(line[6..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
+        return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
     }
     catch (IOException)
     {
+        return "n/a";
     }
-    catch (UnauthorizedAccessException)
-    {
-    }
-
-    return -1;
 }
