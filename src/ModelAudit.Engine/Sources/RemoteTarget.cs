@@ -1,3 +1,4 @@
+using ModelAudit.Engine.Sources.Gcs;
 using ModelAudit.Engine.Sources.HuggingFace;
 
 namespace ModelAudit.Engine.Sources;
@@ -43,8 +44,26 @@ public static class RemoteTarget
             throw new FormatException($"'{uri}' is not a Hugging Face repository reference (hf://org/repo[@revision][/path]).");
         }
 
+        if (SourceForStore(uri, token) is { } store)
+        {
+            return store;
+        }
+
         string scheme = uri[..uri.IndexOf(':', StringComparison.Ordinal)].ToLowerInvariant();
         throw new NotSupportedException($"Remote URIs of the form {scheme}:// are recognised but not scanned yet; copy the files locally to scan them.");
+    }
+
+    // Google Cloud Storage; each store reads its own endpoint and credential variables.
+    private static IScanSource? SourceForStore(string uri, string? token)
+    {
+        if (uri.StartsWith("gs://", StringComparison.OrdinalIgnoreCase))
+        {
+            GcsLocation location = GcsLocation.TryParse(uri)
+                ?? throw new FormatException($"'{uri}' is not a Cloud Storage location (gs://bucket[/prefix]).");
+            return new GcsSource(location, GcsSource.EndpointFromEnvironment(), token ?? GcsSource.TokenFromEnvironment());
+        }
+
+        return null;
     }
 
     private static bool IsHubHost(string uri) => Uri.TryCreate(uri, UriKind.Absolute, out Uri? parsed)
