@@ -1,5 +1,6 @@
 using ModelAudit.Engine.Sources.Gcs;
 using ModelAudit.Engine.Sources.HuggingFace;
+using ModelAudit.Engine.Sources.Mlflow;
 
 namespace ModelAudit.Engine.Sources;
 
@@ -53,7 +54,7 @@ public static class RemoteTarget
         throw new NotSupportedException($"Remote URIs of the form {scheme}:// are recognised but not scanned yet; copy the files locally to scan them.");
     }
 
-    // Google Cloud Storage; each store reads its own endpoint and credential variables.
+    // Google Cloud Storage and MLflow; each store reads its own endpoint and credential variables.
     private static IScanSource? SourceForStore(string uri, string? token)
     {
         if (uri.StartsWith("gs://", StringComparison.OrdinalIgnoreCase))
@@ -61,6 +62,13 @@ public static class RemoteTarget
             GcsLocation location = GcsLocation.TryParse(uri)
                 ?? throw new FormatException($"'{uri}' is not a Cloud Storage location (gs://bucket[/prefix]).");
             return new GcsSource(location, GcsSource.EndpointFromEnvironment(), token ?? GcsSource.TokenFromEnvironment());
+        }
+
+        if (uri.StartsWith("models:", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("runs:", StringComparison.OrdinalIgnoreCase))
+        {
+            MlflowReference reference = MlflowReference.TryParse(uri)
+                ?? throw new FormatException($"'{uri}' is not an MLflow reference (models:/Name/Version|Stage|latest, models:/Name@alias, runs:/RunId/path).");
+            return new MlflowSource(reference, MlflowSource.TrackingUriFromEnvironment(), MlflowSource.AuthorizationFromEnvironment(token));
         }
 
         return null;
