@@ -1,3 +1,4 @@
+using ModelAudit.Engine.Sources.Artifactory;
 using ModelAudit.Engine.Sources.Gcs;
 using ModelAudit.Engine.Sources.HuggingFace;
 using ModelAudit.Engine.Sources.Mlflow;
@@ -54,7 +55,7 @@ public static class RemoteTarget
         throw new NotSupportedException($"Remote URIs of the form {scheme}:// are recognised but not scanned yet; copy the files locally to scan them.");
     }
 
-    // Google Cloud Storage and MLflow; each store reads its own endpoint and credential variables.
+    // Google Cloud Storage, MLflow and Artifactory; each reads its own endpoint and credential variables.
     private static IScanSource? SourceForStore(string uri, string? token)
     {
         if (uri.StartsWith("gs://", StringComparison.OrdinalIgnoreCase))
@@ -71,7 +72,9 @@ public static class RemoteTarget
             return new MlflowSource(reference, MlflowSource.TrackingUriFromEnvironment(), MlflowSource.AuthorizationFromEnvironment(token));
         }
 
-        return null;
+        return ArtifactoryLocation.TryParse(uri) is { } artifactory
+            ? new ArtifactorySource(artifactory, token ?? ArtifactorySource.TokenFromEnvironment())
+            : null;
     }
 
     private static bool IsHubHost(string uri) => Uri.TryCreate(uri, UriKind.Absolute, out Uri? parsed)
