@@ -40,14 +40,17 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
-    /// <summary>Remote objects or folders to scan: hf://org/repo[@revision][/path] or a Hugging Face URL. Remote URIs
-    /// given to -Path or through the pipeline are recognised the same way, before any path resolution.</summary>
+    /// <summary>Remote objects or folders to scan: hf://org/repo[@revision][/path] or a Hugging Face URL,
+    /// gs://bucket[/prefix], models:/Name/Version|Stage|latest, models:/Name@alias, runs:/RunId/path, or an
+    /// Artifactory URL (https://host/artifactory/repo[/path]). Remote URIs given to -Path or through the pipeline are
+    /// recognised the same way, before any path resolution.</summary>
     [Parameter(ParameterSetName = UriSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] Uri { get; set; } = Array.Empty<string>();
 
-    /// <summary>Credential for remote stores; its password is the token (a Hugging Face access token). Without it,
-    /// each store's usual environment variable is used (HF_TOKEN).</summary>
+    /// <summary>Credential for remote stores; its password is the token (a Hugging Face, Google OAuth, MLflow or JFrog
+    /// access token). Without it, each store's usual environment variable is used (HF_TOKEN, GOOGLE_OAUTH_ACCESS_TOKEN,
+    /// MLFLOW_TRACKING_TOKEN, JFROG_ACCESS_TOKEN, ...).</summary>
     [Parameter(ParameterSetName = UriSet)]
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
