@@ -97,6 +97,12 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     [Parameter(ParameterSetName = UriSet)]
     public SwitchParameter SkipHash { get; set; }
 
+    /// <summary>Read the outputs of DVC pointers from the project's http(s) default remote when they are in neither the
+    /// workspace nor the cache. Off by default, so a scan of a local folder makes no request a file in it chose.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter FollowDvcRemote { get; set; }
+
     /// <summary>Weight analysis: true always, false never, null for the engine's default (files up to its size limit).</summary>
     protected virtual bool? AnalyzeWeightsSetting => null;
 
@@ -182,7 +188,7 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         {
             _runner = new ScanRunner(new ScanSettings(Recurse, Include, Exclude,
                 MyInvocation.BoundParameters.ContainsKey(nameof(MaxFileSize)) ? MaxFileSize : null, TimeoutSec, SkipHash, FindingThreshold, policy,
-                now, baseline, AnalyzeWeightsSetting));
+                now, baseline, AnalyzeWeightsSetting, FollowDvcRemotes: FollowDvcRemote));
             WriteVerbose($"Limits: {_runner.Describe()}.");
         }
         catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
