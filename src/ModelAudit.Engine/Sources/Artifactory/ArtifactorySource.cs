@@ -40,7 +40,8 @@ public sealed class ArtifactorySource : IScanSource
         {
             return RemoteObject.Items(List(), options, _http);
         }
-        catch (IOException ex)
+        // Any answer a listing cannot use is that URI's error, never an exception out of the scan (as for the Hub).
+        catch (Exception ex) when (ex is IOException or JsonException or FormatException or InvalidOperationException)
         {
             report(new SourceEvent(where, SourceEventKind.Unreadable, ex.Message));
             return Array.Empty<ScanItem>();
