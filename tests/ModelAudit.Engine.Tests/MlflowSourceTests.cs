@@ -271,7 +271,7 @@ public sealed class MlflowSourceTests : IDisposable
     [Fact]
     public void Without_a_tracking_server_mlflow_uris_are_not_supported()
     {
-        // MLFLOW_TRACKING_URI is process-wide; the test suite never sets it (the Pester tests set it in child processes).
+        // MLFLOW_TRACKING_URI is process-wide; the xunit suite never sets it (the Pester tests that do run in another process).
         Assert.Null(Environment.GetEnvironmentVariable("MLFLOW_TRACKING_URI"));
         var ex = Assert.Throws<NotSupportedException>(() => RemoteTarget.SourceFor("models:/Fraud/1", null));
         Assert.Contains("MLFLOW_TRACKING_URI", ex.Message, StringComparison.Ordinal);
