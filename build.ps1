@@ -47,7 +47,7 @@ $ModuleOut = Join-Path $Out 'ModelAudit'
 $RootFiles = @('ModelAudit.dll', 'ModelAudit.Model.dll', 'ModelAudit.format.ps1xml', 'ModelAudit.types.ps1xml')
 # Copied from the repository root into the module so the installed package carries its license.
 $RepositoryFiles = @('LICENSE')
-$DependencyFiles = @('ModelAudit.Engine.dll', 'SharpCompress.dll', 'PureHDF.dll', 'YamlDotNet.dll')
+$DependencyFiles = @('ModelAudit.Engine.dll', 'SharpCompress.dll', 'YamlDotNet.dll', 'AWSSDK.Core.dll', 'AWSSDK.S3.dll')
 
 function Invoke-Native {
     param([string] $File, [string[]] $Arguments)

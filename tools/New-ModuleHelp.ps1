@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
-    Generates MAML help (en-US/ModelAudit.dll-Help.xml) and about_ModelAudit.help.txt for the built module from
-    docs/cmdlets/*.md and docs/about_ModelAudit.md, joining the prose with live metadata from Get-Command
+    Generates MAML help (en-US/ModelAudit.dll-Help.xml) and the about_*.help.txt topics for the built module from
+    docs/cmdlets/*.md and docs/about_*.md, joining the prose with live metadata from Get-Command
     (parameter sets, positions, pipeline input, aliases, types). PlatyPS is not available here; this is our own.
 #>
 [CmdletBinding()]
@@ -138,7 +138,8 @@ foreach ($command in $module.ExportedCmdlets.Values | Sort-Object Name) {
     foreach ($example in $s['EXAMPLES'] | Where-Object Title) {
         $text = $example.Lines -join "`n"
         $code = if ($text -match '(?s)```powershell\n(.*?)\n```') { $Matches[1] } else { '' }
-        $remarks = ($text -replace '(?s)```powershell\n.*?\n```', '').Trim()
+        # HTML comments are marks for the tests (such as 'not run offline'), not text for the reader.
+        $remarks = (($text -replace '(?s)```powershell\n.*?\n```', '') -replace '(?s)<!--.*?-->', '').Trim()
         $w.WriteStartElement('command', 'example', $commandNs)
         $w.WriteElementString('maml', 'title', $mamlNs, "-------------------------- $($example.Title) --------------------------")
         $w.WriteElementString('dev', 'code', $devNs, $code)
@@ -151,14 +152,26 @@ foreach ($command in $module.ExportedCmdlets.Values | Sort-Object Name) {
     $w.WriteStartElement('maml', 'navigationLink', $mamlNs)
     $w.WriteElementString('maml', 'linkText', $mamlNs, 'Online Version:')
     $w.WriteElementString('maml', 'uri', $mamlNs, $command.HelpUri)
-    $w.WriteEndElement(); $w.WriteEndElement()
+    $w.WriteEndElement()
+    # '## RELATED LINKS': one '- name' line per link (a cmdlet or an about_ topic), shown by Get-Help -Full.
+    foreach ($line in @($s['RELATED LINKS'] | ForEach-Object { $_.Lines }) | Where-Object { $_ -match '^\s*[-*]\s+(.+)$' }) {
+        $text = ($line -replace '^\s*[-*]\s+', '') -replace '\[([^\]]+)\]\([^)]*\)', '$1'
+        $w.WriteStartElement('maml', 'navigationLink', $mamlNs)
+        $w.WriteElementString('maml', 'linkText', $mamlNs, $text.Trim())
+        $w.WriteElementString('maml', 'uri', $mamlNs, '')
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
     $w.WriteEndElement()
 }
 $w.WriteEndElement()
 $w.WriteEndDocument()
 $w.Dispose()
 
-# about_ topic: the markdown with its heading marks removed, as pwsh shows about files as plain text.
-$about = (Get-Content (Join-Path (Split-Path $DocsPath) 'about_ModelAudit.md')) -replace '^#+ ', ''
-Set-Content -Path (Join-Path $outDir 'about_ModelAudit.help.txt') -Value $about -Encoding utf8NoBOM
+# about_ topics (docs/about_*.md): the markdown with heading marks, code fences and comments removed, as pwsh
+# shows about files as plain text.
+foreach ($topic in Get-ChildItem (Split-Path $DocsPath) -Filter 'about_*.md') {
+    $about = (Get-Content -Raw $topic.FullName) -replace '(?s)<!--.*?-->', '' -replace '(?m)^#+ ', '' -replace '(?m)^```\w*\r?\n', ''
+    Set-Content -Path (Join-Path $outDir "$($topic.BaseName).help.txt") -Value $about.TrimEnd() -Encoding utf8NoBOM
+}
 Write-Host "Help written to $outDir"

@@ -34,6 +34,10 @@ public sealed class ModelScanResult
     /// <summary>The file actually read when <see cref="Path"/> is a symbolic link (e.g. a Hugging Face cache blob); null otherwise.</summary>
     public string? LinkTarget { get; }
 
+    /// <summary>The store's entity tag (S3 ETag, Hugging Face oid) of the object scanned, for a remote object; it pins
+    /// which version the findings are about. Null for local files.</summary>
+    public string? ETag { get; init; }
+
     /// <summary>The format detected from content, e.g. <c>Pickle</c>, <c>PyTorchZip</c>, <c>SafeTensors</c>.</summary>
     public string Format { get; }
 
@@ -76,6 +80,10 @@ public sealed class ModelScanResult
 
     /// <summary>Tensors whose values weight analysis read in full (0 when it was off for this file).</summary>
     public long AnalyzedTensorCount { get; init; }
+
+    /// <summary>The options and policy the scan ran with (name → value, as the cmdlet recorded them), so a report
+    /// says how its results were obtained; empty for a result made without them.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Number of Critical findings that are not suppressed.</summary>
     public int CriticalCount => Count(Severity.Critical);

@@ -13,6 +13,11 @@ internal sealed class PolicyFile
     private static readonly string[] s_keys = { "DeniedGlobals", "AllowedGlobals", "SeverityOverrides", "Limits", "Suppressions" };
     private static readonly string[] s_suppressionKeys = { "RuleId", "Path", "Member", "Justification", "Expires" };
 
+    /// <summary>The file the policy was read from, and its SHA-256: reports record which policy judged the results.</summary>
+    public string Path { get; private init; } = "";
+
+    public string Sha256 { get; private init; } = "";
+
     public HashSet<string> DeniedGlobals { get; } = new(StringComparer.Ordinal);
 
     public HashSet<string> AllowedGlobals { get; } = new(StringComparer.Ordinal);
@@ -38,7 +43,7 @@ internal sealed class PolicyFile
             throw new FormatException($"{path}: a policy file holds one hashtable, @{{ … }}.");
         }
 
-        var policy = new PolicyFile();
+        var policy = new PolicyFile { Path = path, Sha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant() };
         foreach (var (keyAst, valueAst) in table.KeyValuePairs)
         {
             string key = keyAst is StringConstantExpressionAst s ? s.Value : keyAst.Extent.Text;

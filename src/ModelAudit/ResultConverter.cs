@@ -40,7 +40,27 @@ internal static class ResultConverter
             ParameterCount = Value(bag, "ParameterCount") is null ? null : Convert<long>(bag, "ParameterCount"),
             TensorDTypes = Items(bag, "TensorDTypes").Select(e => e?.ToString() ?? "").ToArray(),
             AnalyzedTensorCount = Value(bag, "AnalyzedTensorCount") is null ? 0 : Convert<long>(bag, "AnalyzedTensorCount"),
+            License = Value(bag, "License") is { } license ? License(PSObject.AsPSObject(license)) : null,
+            Settings = Settings(Value(bag, "Settings")),
+            ETag = Text(bag, "ETag"),
         };
+    }
+
+    private static ModelLicense License(PSObject bag) => new(Text(bag, "SpdxId"), Text(bag, "Name") ?? "", Text(bag, "Source") ?? "");
+
+    // A dictionary crosses as a Hashtable of its entries.
+    private static SortedDictionary<string, string> Settings(object? value)
+    {
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (value is IDictionary entries)
+        {
+            foreach (DictionaryEntry entry in entries)
+            {
+                settings[entry.Key.ToString() ?? ""] = entry.Value?.ToString() ?? "";
+            }
+        }
+
+        return settings;
     }
 
     private static ModelFinding Finding(object? item)

@@ -3,6 +3,7 @@ using System.Reflection;
 using ModelAudit.Engine.Reporting;
 using ModelAudit.Engine.Scanning;
 using ModelAudit.Engine.Sources;
+using ModelAudit.Engine.Sources.S3;
 
 namespace ModelAudit.Commands;
 
@@ -52,7 +53,7 @@ internal sealed class ScanRunner
             policy = policy with { Baseline = ReportBaseline.Read(stream, Path.GetFileName(baselinePath)) };
         }
 
-        _engine = new ScanEngine(new ScanOptions
+        var options = new ScanOptions
         {
             Limits = limits,
             Policy = policy,
@@ -65,7 +66,8 @@ internal sealed class ScanRunner
             FollowDvcRemotes = settings.FollowDvcRemotes,
             AnalyzeWeights = settings.AnalyzeWeights,
             MinimumSeverity = settings.MinimumSeverity,
-        });
+        };
+        _engine = new ScanEngine(options with { RecordedSettings = RecordedScanSettings.From(settings, options) });
     }
 
     public int Count => _items.Count;
@@ -106,16 +108,34 @@ internal sealed class ScanRunner
     public static bool IsRemote(string text) => RemoteTarget.IsRemote(text);
 
     /// <summary>Adds the objects under a remote URI. Throws <see cref="NotSupportedException"/> for a store not scanned
-    /// yet and <see cref="FormatException"/> for a URI that store cannot mean; listing failures go to <paramref name="failed"/>.</summary>
-    public void AddRemote(string uri, string? token, int input, Action<string, string> failed)
+    /// yet, <see cref="FormatException"/> for a URI that store cannot mean and <see cref="ArgumentException"/> for
+    /// settings it cannot use (an AWS profile that is not there); listing failures go to <paramref name="failed"/>
+    /// as (path, message, error id).</summary>
+    public void AddRemote(string uri, RemoteAccess access, int input, Action<string, string, string> failed)
     {
-        IScanSource source = RemoteTarget.SourceFor(uri, token);
-        foreach (ScanItem item in source.Enumerate(_engine.Options, e => failed(e.Path, e.Message)))
+        var s3 = new S3Settings
+        {
+            Credential = access.Credential,
+            EndpointUrl = access.EndpointUrl,
+            Region = access.Region,
+            ProfileName = access.ProfileName,
+            MaxDownloadSize = access.MaxDownloadSize,
+            CancellationToken = access.CancellationToken,
+        };
+        IScanSource source = RemoteTarget.SourceFor(uri, access.Credential?.Password, s3);
+        foreach (ScanItem item in source.Enumerate(_engine.Options, e => failed(e.Path, e.Message, ErrorIdOf(e.Kind))))
         {
             _items.Add(item);
             _inputOf.Add(input);
         }
     }
+
+    private static string ErrorIdOf(SourceEventKind kind) => kind switch
+    {
+        SourceEventKind.RemoteNotFound => RemoteErrorIds.NotFound,
+        SourceEventKind.RemoteAccessDenied => RemoteErrorIds.AccessDenied,
+        _ => RemoteErrorIds.Unreadable,
+    };
 
     /// <summary>Scans everything added, in parallel, yielding (result, input index, why the item is not a regular
     /// file or null) in the order added.</summary>

@@ -137,7 +137,7 @@ public sealed class ArtifactorySourceTests : IDisposable
 
         Assert.Empty(results);
         SourceEvent failure = Assert.Single(events);
-        Assert.Equal((SourceEventKind.Unreadable, Url("m")), (failure.Kind, failure.Path));
+        Assert.Equal((SourceEventKind.RemoteAccessDenied, Url("m")), (failure.Kind, failure.Path));
         Assert.Contains(status, failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-token", failure.Message, StringComparison.Ordinal);
     }
@@ -147,7 +147,9 @@ public sealed class ArtifactorySourceTests : IDisposable
     {
         _artifactory.AddFile(Repo, "m/a.json", Encoding.UTF8.GetBytes("{}"));
 
-        Assert.Contains("404", Assert.Single(ScanAll("nothing").Events).Message, StringComparison.Ordinal);
+        SourceEvent missing = Assert.Single(ScanAll("nothing").Events);
+        Assert.Equal(SourceEventKind.RemoteNotFound, missing.Kind);
+        Assert.Contains("404", missing.Message, StringComparison.Ordinal);
         _artifactory.BreakJson = true;
         var (results, events) = ScanAll("m");
         Assert.Empty(results);

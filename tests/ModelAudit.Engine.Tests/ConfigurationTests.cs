@@ -26,6 +26,25 @@ public sealed class ConfigurationTests
         Assert.Equal(ScanOutcome.Issues, result.Outcome);
     }
 
+    [Theory]
+    [InlineData("config.json", "{\"model_type\": \"bert\", \"description\": \"Call model.eval() before inference; eval() on the dev set gives 91.2 F1. Do not exec untrusted code.\"}")]
+    [InlineData("generation_config.json", "{\"do_eval\": true, \"eval_batch_size\": 8, \"eval_steps\": 500, \"max_new_tokens\": 64}")]
+    [InlineData("training_args.yaml", "description: evaluate with eval() and exec_mode fast\ndo_eval: true\neval_strategy: steps\n")]
+    [InlineData("README.md", "# Model\n\nPut the model in `model.eval()` mode first, then `eval` on your data. `exec` mode is faster.\n")]
+    public void Eval_and_exec_in_descriptions_are_words_not_code(string name, string text)
+    {
+        ModelScanResult result = ScanText(text, name);
+        Assert.True(result.Outcome == ScanOutcome.Clean, result.Describe());
+    }
+
+    [Fact]
+    public void Eval_in_shipped_code_is_a_finding_where_the_same_word_in_a_description_is_not()
+    {
+        // The look-alike above, as code: a modelling file that evaluates what it is given.
+        ModelScanResult result = ScanText("def load(spec):\n    return eval(spec)\n", "modeling_bert.py");
+        Assert.Contains(result.Findings, f => f.Severity >= Severity.Warning && f.Evidence is { } e && e.Contains("eval", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Tokenizer_auto_map_pairs_with_nulls_are_read()
     {

@@ -130,7 +130,7 @@ public sealed class GcsSourceTests : IDisposable
 
         Assert.Empty(results);
         SourceEvent failure = Assert.Single(events);
-        Assert.Equal(SourceEventKind.Unreadable, failure.Kind);
+        Assert.Equal(SourceEventKind.RemoteAccessDenied, failure.Kind);
         Assert.Contains(status, failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("WrongToken", failure.Message, StringComparison.Ordinal);
     }
@@ -140,10 +140,13 @@ public sealed class GcsSourceTests : IDisposable
     {
         _gcs.AddObject(Bucket, "a.json", Encoding.UTF8.GetBytes("{}"));
 
-        Assert.Contains("404", Assert.Single(ScanAll("gs://no-such-bucket").Events).Message, StringComparison.Ordinal);
+        SourceEvent bucket = Assert.Single(ScanAll("gs://no-such-bucket").Events);
+        Assert.Equal(SourceEventKind.RemoteNotFound, bucket.Kind);
+        Assert.Contains("404", bucket.Message, StringComparison.Ordinal);
         var (results, events) = ScanAll($"gs://{Bucket}/nothing/");
         Assert.Empty(results);
-        Assert.Contains("no object", Assert.Single(events).Message, StringComparison.Ordinal);
+        Assert.Equal(SourceEventKind.RemoteNotFound, Assert.Single(events).Kind);
+        Assert.Contains("no object", events[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -155,7 +158,8 @@ public sealed class GcsSourceTests : IDisposable
         var (results, events) = ScanAll($"gs://{Bucket}");
 
         Assert.Empty(results);
-        Assert.Contains("did not answer with JSON", Assert.Single(events).Message, StringComparison.Ordinal);
+        Assert.Equal(SourceEventKind.Unreadable, Assert.Single(events).Kind);
+        Assert.Contains("did not answer with JSON", events[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]

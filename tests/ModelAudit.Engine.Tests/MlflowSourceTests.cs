@@ -195,7 +195,7 @@ public sealed class MlflowSourceTests : IDisposable
 
         Assert.Empty(results);
         SourceEvent failure = Assert.Single(events);
-        Assert.Equal((SourceEventKind.Unreadable, "models:/Fraud/1"), (failure.Kind, failure.Path));
+        Assert.Equal((SourceEventKind.RemoteAccessDenied, "models:/Fraud/1"), (failure.Kind, failure.Path));
         Assert.Contains(status, failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-token", failure.Message, StringComparison.Ordinal);
     }
@@ -207,7 +207,7 @@ public sealed class MlflowSourceTests : IDisposable
     [InlineData("models:/Fraud@nobody", "404")]
     [InlineData("runs:/ffff/model", "404")]
     [InlineData("runs:/0a1b2c3d4e5f/nothing", "has no artifacts")]
-    public void What_is_not_there_is_an_error(string uri, string expected)
+    public void What_is_not_there_is_a_not_found_error(string uri, string expected)
     {
         AddModelRun(Run, proxied: false);
         _mlflow.AddModelVersion("Fraud", 1, "Production", Array.Empty<string>(), Run, $"runs:/{Run}/model");
@@ -215,7 +215,9 @@ public sealed class MlflowSourceTests : IDisposable
         var (results, events) = ScanAll(uri);
 
         Assert.Empty(results);
-        Assert.Contains(expected, Assert.Single(events).Message, StringComparison.Ordinal);
+        SourceEvent failure = Assert.Single(events);
+        Assert.Equal(SourceEventKind.RemoteNotFound, failure.Kind);
+        Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -306,6 +306,58 @@ public sealed class FrameSplitImportTests
         Assert.Contains(result.Findings, f => f.RuleId == "MA1009" && f.Evidence!.StartsWith("io.open(", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Differential_example_a_name_line_that_fails_after_crossing_the_frame_end_is_read_again()
+    {
+        // s6004-7048: inside FRAME 50, STACK_GLOBAL posix.system, PROTO 5 and 'ccopyreg\n_reconstr…' whose name line
+        // runs past the frame end and is no UTF-8 name. The linear reading fails there; _pickle.c drops the partial line
+        // and reads 'r\n' after the frame, then calls copyreg.r. The failure used to hide the crossing.
+        byte[] data = Convert.FromBase64String(
+            "gASVMgAAAAAAAACMBXBvc2l4lIwGc3lzdGVtlJOABWNjb3B5cmVnCl9yZWNvbnN0co0yoIJNPh8ddWN0b3IKKIwIYnVpbHRpbnNYBwAAAGNvbXBsZXiTjAhidWlsdGluc4wEbGlzdJNOdFIulIwXZWNobyBtb2RlbGF1ZGl0LWZpeHR1cmWUhZRSlC4=");
+        ModelScanResult result = Scan.Bytes(data, "os_system_p4.pkl");
+        Assert.True(result.Has("MA1007", Severity.Critical), result.Describe());
+        Assert.Contains(result.Findings, f => f.Evidence is { } e && e.StartsWith("copyreg.r(", StringComparison.Ordinal)
+            && f.Message.Contains(CReading, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Differential_example_a_module_line_that_fails_after_crossing_the_frame_end_is_read_again()
+    {
+        // s6004-78203: FRAME 27 ends inside 'csu\x00}…csubpro': the linear reading fails on that module name and the
+        // bytes were not even taken for a pickle; _pickle.c reads 'cess\nrun\n' after the frame and calls cess.run.
+        byte[] data = Convert.FromBase64String("gASVGwAAAAAAAAB9lCiMAWGAAmNzdQB9lCiMAWGAAmNzdWJwcm9jZXNzCnJ1bgpYAAAAAIVSLpRdlChLAUsCZYwBYpRLA0sEhpR1Lg==");
+        ModelScanResult result = Scan.Bytes(data, "pytorch_model.bin");
+        Assert.Equal("Pickle", result.Format);
+        Assert.True(result.Has("MA1007", Severity.Critical), result.Describe());
+        Assert.Contains(result.Findings, f => f.Evidence is { } e && e.StartsWith("cess.run(", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_float_line_that_is_no_float_across_the_frame_end_still_gets_the_c_reading()
+    {
+        // FRAME holds 'Fx': the linear reading takes the line 'x1.5' and fails (no float); C drops the 'x', reads
+        // '1.5\n' after the frame, pops the float and runs os.system.
+        byte[] frame = "Fx"u8.ToArray();
+        byte[] after = "1.5\n0cos\nsystem\n(S'id'\ntR."u8.ToArray();
+        byte[] data = new PickleBuilder().Proto(4).Frame(frame.Length).ToArray().Concat(frame).Concat(after).ToArray();
+        ModelScanResult result = Scan.Bytes(data, "data.pkl");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Severity == Severity.Critical
+            && f.Message.Contains(CReading, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_number_line_that_is_no_number_across_the_frame_end_still_gets_the_c_reading()
+    {
+        // FRAME holds 'Iz': the linear reading takes the line 'z7' and fails (no int); C drops the 'z', reads '7\n'
+        // after the frame, pops the 7 and runs os.system.
+        byte[] frame = "Iz"u8.ToArray();
+        byte[] after = "7\n0cos\nsystem\n(S'id'\ntR."u8.ToArray();
+        byte[] data = new PickleBuilder().Proto(4).Frame(frame.Length).ToArray().Concat(frame).Concat(after).ToArray();
+        ModelScanResult result = Scan.Bytes(data, "data.pkl");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Severity == Severity.Critical
+            && f.Message.Contains(CReading, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(3)] // a BININT argument split 3 + 1
     [InlineData(1)] // split 1 + 3

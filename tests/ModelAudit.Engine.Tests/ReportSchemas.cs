@@ -14,7 +14,7 @@ namespace ModelAudit.Engine.Tests;
 internal static class ReportSchemas
 {
     private const string CycloneDxPackage = "@cyclonedx/cyclonedx-library@10.3.0";
-    private static readonly Lazy<JsonSchema> s_json = new(() => Load(Path.Combine(AppContext.BaseDirectory, "schemas", "modelaudit-report-1.0.schema.json")));
+    private static readonly Lazy<JsonSchema> s_json = new(() => Load(Path.Combine(AppContext.BaseDirectory, "schemas", "modelaudit-report-1.1.schema.json")));
     private static readonly Lazy<JsonSchema> s_sarif = new(() => Load(Path.Combine(AppContext.BaseDirectory, "schemas", "sarif-2.1.0.json")));
     private static readonly Lazy<JsonSchema> s_cycloneDx = new(LoadCycloneDx);
 

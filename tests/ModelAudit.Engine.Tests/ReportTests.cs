@@ -58,6 +58,41 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void JsonReportRecordsTheScanSettingsSharedAtTheTopAndOnlyDifferencesOnAResult()
+    {
+        static SortedDictionary<string, string> Settings(string recurse) => new(StringComparer.Ordinal)
+        {
+            ["Recurse"] = recurse,
+            ["Policy"] = "/policies/fleet.psd1",
+            ["Policy.Sha256"] = new string('a', 64),
+        };
+
+        // Results merged from two scans: one with -Recurse, one without; a third made without settings at all.
+        var engineA = new ScanEngine(new ScanOptions { RecordedSettings = Settings("True") });
+        var engineB = new ScanEngine(new ScanOptions { RecordedSettings = Settings("False") });
+        var results = new[]
+        {
+            engineA.Scan(LocalFileSource.ItemFor(Scan.Fixture(s_fixtures[0])), CancellationToken.None),
+            engineB.Scan(LocalFileSource.ItemFor(Scan.Fixture(s_fixtures[2])), CancellationToken.None),
+            new ScanEngine(new ScanOptions()).Scan(LocalFileSource.ItemFor(Scan.Fixture(s_fixtures[1])), CancellationToken.None),
+        };
+        Assert.Equal("True", results[0].Settings["Recurse"]);
+        string text = Render("Json", results);
+        ReportSchemas.AssertValid(ReportSchemas.Json, text);
+
+        using JsonDocument json = JsonDocument.Parse(text);
+        JsonElement top = json.RootElement.GetProperty("settings");
+        Assert.Equal("/policies/fleet.psd1", top.GetProperty("Policy").GetString());
+        Assert.Equal(new string('a', 64), top.GetProperty("Policy.Sha256").GetString());
+        Assert.False(top.TryGetProperty("Recurse", out _));
+        JsonElement[] rows = json.RootElement.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal("True", rows[0].GetProperty("settings").GetProperty("Recurse").GetString());
+        Assert.Equal("False", rows[1].GetProperty("settings").GetProperty("Recurse").GetString());
+        Assert.False(rows[1].GetProperty("settings").TryGetProperty("Policy", out _));
+        Assert.False(rows[2].TryGetProperty("settings", out _));
+    }
+
+    [Fact]
     public void DeclaredTensorsAreSummedIntoTheReportAndTheModelCard()
     {
         ModelScanResult weights = Scan.Bytes(SafeTensors(), "model.safetensors");

@@ -48,6 +48,18 @@ public sealed class TFLiteTests
         Assert.Empty(result.Findings);
     }
 
+    [Theory]
+    [InlineData(0x80)]
+    [InlineData(0xFF)]
+    public void A_negative_deprecated_builtin_code_is_read_as_the_int8_it_is(int deprecated)
+    {
+        // deprecated_builtin_code is an int8; the runtime takes max(builtin_code, deprecated_builtin_code), so a
+        // negative one next to ADD is ADD. (A checked cast of the byte once threw OverflowException here.)
+        var code = new Table((0, U8((byte)deprecated)), (2, I32(1)), (3, I32(0)));
+        ModelScanResult result = Scan.Bytes(Model(new[] { code }), "model.tflite");
+        Assert.True(result.Outcome == ScanOutcome.Clean, result.Describe());
+    }
+
     [Fact]
     public void A_custom_operator_is_a_warning_naming_it()
     {

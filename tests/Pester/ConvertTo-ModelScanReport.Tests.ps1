@@ -20,6 +20,6 @@ Describe 'ConvertTo-ModelScanReport' {
     }
 
     It 'defaults to JSON' {
-        ($results | ConvertTo-ModelScanReport | ConvertFrom-Json).schemaVersion | Should -Be '1.0'
+        ($results | ConvertTo-ModelScanReport | ConvertFrom-Json).schemaVersion | Should -Be '1.1'
     }
 }

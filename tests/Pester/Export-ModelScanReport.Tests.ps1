@@ -20,7 +20,7 @@ Describe 'Export-ModelScanReport' {
             $file = $results | Export-ModelScanReport -Format Json -Path $path -PassThru
             $file | Should -BeOfType ([System.IO.FileInfo])
             $report = Get-Content -Raw $path | ConvertFrom-Json
-            $report.schemaVersion | Should -Be '1.0'
+            $report.schemaVersion | Should -Be '1.1'
             $report.exitCode | Should -Be 1
             $report.results.path | Should -Be $results.Path
             ($report.results | Where-Object path -eq $bad).findings[0].ruleId | Should -Be 'MA1001'
@@ -54,7 +54,7 @@ Describe 'Export-ModelScanReport' {
             $path = Join-Path $TestDrive 'over.json'
             Set-Content $path 'old'
             $results | Export-ModelScanReport -Format Json -Path $path
-            (Get-Content -Raw $path | ConvertFrom-Json).schemaVersion | Should -Be '1.0'
+            (Get-Content -Raw $path | ConvertFrom-Json).schemaVersion | Should -Be '1.1'
             Set-ItemProperty $path -Name IsReadOnly -Value $true
             { $results | Export-ModelScanReport -Format Json -Path $path -ErrorAction Stop } |
                 Should -Throw -ErrorId 'ReportFileReadOnly,ModelAudit.Commands.ExportModelScanReportCommand'
@@ -112,6 +112,17 @@ Describe 'Export-ModelScanReport' {
             $json = $result | Export-ModelScanReport -Format Json -AsString | ConvertFrom-Json
             $json.results[0].findings[0].suppression.justification | Should -Be 'Known test payload'
             $json.exitCode | Should -Be 0
+        }
+
+        It 'records the options and the policy, by its hash, that judged the results' {
+            $result = Invoke-ModelScan $bad -Policy $policy -MaxFileSize 1MB -WarningAction SilentlyContinue
+            $json = $result | Export-ModelScanReport -Format Json -AsString | ConvertFrom-Json
+            $json.settings.Policy | Should -Be (Resolve-Path $policy).ProviderPath
+            $json.settings.'Policy.Sha256' | Should -Be (Get-FileHash -Algorithm SHA256 $policy).Hash.ToLowerInvariant()
+            $json.settings.'Policy.Suppressions' | Should -Match '^[1-9][0-9]* active'
+            $json.settings.MaxFileSize | Should -Be '1048576'
+            $json.settings.Recurse | Should -Be 'False'
+            $result.Settings['Policy.Sha256'] | Should -Be $json.settings.'Policy.Sha256'
         }
 
         It 'warns about an expired suppression, which no longer suppresses' {

@@ -22,9 +22,19 @@ Describe 'Help for <_>' -ForEach $Cmdlets {
         ($help.Description.Text -join ' ') | Should -Not -BeNullOrEmpty
     }
 
-    It 'has examples with code' {
-        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+    It 'has at least three examples, each with code' {
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 3
         $help.Examples.Example | ForEach-Object { $_.Code | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'names its inputs, outputs and related commands' {
+        @($help.inputTypes.inputType).Count | Should -BeGreaterThan 0
+        @($help.returnValues.returnValue).Count | Should -BeGreaterThan 0
+        $related = @($help.relatedLinks.navigationLink.linkText | Where-Object { $_ -and $_ -ne 'Online Version:' })
+        $related.Count | Should -BeGreaterThan 0
+        foreach ($name in $related) {
+            ($name -like 'about_*' -or (Get-Command $name -Module ModelAudit -ErrorAction SilentlyContinue)) | Should -BeTrue -Because "$name is linked"
+        }
     }
 
     It 'documents every parameter' {
@@ -35,9 +45,22 @@ Describe 'Help for <_>' -ForEach $Cmdlets {
     }
 }
 
-Describe 'about_ModelAudit' {
-    It 'is installed with the module' {
-        (Get-Help about_ModelAudit | Out-String) | Should -Match 'POLICY FILES'
+Describe 'about_ModelAudit topics' {
+    It '<Topic> is installed with the module and shows <Heading>' -ForEach @(
+        @{ Topic = 'about_ModelAudit'; Heading = 'POLICY FILES' }
+        @{ Topic = 'about_ModelAudit_Policy'; Heading = 'EXAMPLE POLICY FILE' }
+        @{ Topic = 'about_ModelAudit_Formats'; Heading = 'RISK LEVELS' }
+    ) {
+        $text = Get-Help $Topic | Out-String
+        $text | Should -Match $Heading
+        # Plain text, as about topics are shown: no Markdown heading marks or code fences.
+        $text | Should -Not -Match '(?m)^(#+ |```)'
+    }
+
+    It 'about_ModelAudit_Formats names every format the scanners recognise' {
+        $text = Get-Content -Raw (Join-Path $PSScriptRoot '..' '..' 'docs' 'about_ModelAudit_Formats.md')
+        $missing = (Get-ModelScanner).Format | Where-Object { $text -notmatch "\b$_\b" }
+        $missing | Should -BeNullOrEmpty
     }
 }
 

@@ -79,7 +79,7 @@ Describe 'Invoke-ModelScan with remote URIs' {
     }
 
     It 'recognises store URIs before drive resolution: <Uri>' -ForEach @(
-        @{ Uri = 's3://bucket/models/' }, @{ Uri = 'https://example.com/models/model.pkl' }
+        @{ Uri = 'https://example.com/models/model.pkl' }
     ) {
         Invoke-ModelScan $Uri -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errs.FullyQualifiedErrorId | Should -BeLike 'ModelUriNotSupported*'

@@ -83,10 +83,10 @@ Describe 'Invoke-ModelScan with gs:// URIs' {
         ($gcs.BytesServed - $before) | Should -BeLessThan ($bigSize / 16)
     }
 
-    It 'reports a rejected token as ModelRemoteUnreadable without showing it, exit code 2' {
+    It 'reports a rejected token as ModelRemoteAccessDenied without showing it, exit code 2' {
         $results = Invoke-ModelScan gs://models-bucket/fraud -Credential ([pscredential]::new('token', (ConvertTo-SecureString 'ya29.Wrong' -AsPlainText -Force))) -ErrorVariable errs -ErrorAction SilentlyContinue
         $results | Should -BeNullOrEmpty
-        $errs.FullyQualifiedErrorId | Should -BeLike 'ModelRemoteUnreadable*'
+        $errs.FullyQualifiedErrorId | Should -BeLike 'ModelRemoteAccessDenied*'
         ($errs | Out-String) | Should -Match '403'
         ($errs | Out-String) | Should -Not -Match 'ya29'
         # Without a token (the child inherits this process's variables: clear it) the listing is refused: nothing scanned.
@@ -127,9 +127,9 @@ Describe 'Invoke-ModelScan with models:/ and runs:/ URIs' {
         (Invoke-ScanInChild $mlflowEnv 'runs:/run1/model').ExitCode | Should -Be 0
     }
 
-    It 'reports a model that is not there as ModelRemoteUnreadable and goes on' {
+    It 'reports a model that is not there as ModelRemoteNotFound and goes on' {
         $results = Invoke-ModelScan -Uri models:/Nothing/1, models:/Fraud@clean -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs.FullyQualifiedErrorId | Should -BeLike 'ModelRemoteUnreadable*'
+        $errs.FullyQualifiedErrorId | Should -BeLike 'ModelRemoteNotFound*'
         ($errs | Out-String) | Should -Match '404'
         $results.Path | Should -Be 'models:/Fraud/1/model.safetensors'
     }
@@ -167,9 +167,9 @@ Describe 'Invoke-ModelScan with Artifactory URLs' {
         (Invoke-ScanInChild $jfrogEnv "$($artifactory.BaseUrl)/ml-local/clean/model.safetensors").ExitCode | Should -Be 0
     }
 
-    It 'reports a path that is not there as ModelRemoteUnreadable' {
+    It 'reports a path that is not there as ModelRemoteNotFound' {
         Invoke-ModelScan "$($artifactory.BaseUrl)/ml-local/missing" -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $errs.FullyQualifiedErrorId | Should -BeLike 'ModelRemoteUnreadable*'
+        $errs.FullyQualifiedErrorId | Should -BeLike 'ModelRemoteNotFound*'
         ($errs | Out-String) | Should -Match '404'
     }
 }

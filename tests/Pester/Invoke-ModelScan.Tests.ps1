@@ -574,6 +574,58 @@ Describe 'Cancelling a scan of a large file' {
     }
 }
 
+Describe 'Secrets found by a scan' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        Import-Module $ModulePath -Force
+        # Made-up values of the real shapes (an OpenAI key carries 'T3BlbkFJ'); the middle of each is what must never be
+        # written anywhere.
+        $script:Secrets = @(
+            @{ Name = 'config.json'; Text = '{"model_type": "llama", "api_token": "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"}'; Middle = 'LzdocJisAjIhKtJRlg' }
+            @{ Name = 'credentials'; Text = "[default]`naws_access_key_id = AKIAZ7QXW2RT4YUPLK3M`naws_secret_access_key = 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`n"; Middle = 'xLp4Wm9Zt3Bc6Yh1Jd5G' }
+            @{ Name = 'README.md'; Text = "# model`n`nexport OPENAI_API_KEY=sk-proj-Tq3Xv8Lm2Np7Rs4Wz9Yb6Kc1T3BlbkFJHd5Fg0JtQaZxWm4Pq8Rr2`n"; Middle = 'Hd5Fg0JtQaZxWm4P' }
+        )
+        $script:SecretFolder = Join-Path $TestDrive "secrets"
+        New-Item -ItemType Directory -Path $SecretFolder | Out-Null
+        foreach ($s in $Secrets) { Set-Content -LiteralPath (Join-Path $SecretFolder $s.Name) -Value $s.Text -NoNewline }
+    }
+
+    It 'are reported, and no output stream or report holds the raw value' {
+        $results = Invoke-ModelScan -LiteralPath $SecretFolder -MinimumSeverity Info
+        ($results | ForEach-Object Findings | Where-Object RuleId -Like 'MA4*').Count | Should -BeGreaterOrEqual $Secrets.Count
+
+        # Every stream of the scan (output, error, warning, verbose, debug, information) in one child process, then
+        # every view of the results: the default table, Format-List *, JSON of the objects, and all three reports.
+        $reports = Join-Path $TestDrive 'reports'
+        New-Item -ItemType Directory -Path $reports | Out-Null
+        $script = @"
+Import-Module '$ModulePath'
+`$VerbosePreference = 'Continue'; `$DebugPreference = 'Continue'; `$InformationPreference = 'Continue'
+`$r = Invoke-ModelScan -LiteralPath '$SecretFolder' -MinimumSeverity Info -Verbose -Debug *>&1
+`$r | Out-String -Width 400
+`$results = `$r | Where-Object { `$_ -is [ModelAudit.ModelScanResult] }
+`$results | Format-List * | Out-String -Width 400
+`$results | ForEach-Object Findings | Format-List * | Out-String -Width 400
+`$results | Get-ModelFinding | Format-Table * -AutoSize | Out-String -Width 400
+`$results | ConvertTo-Json -Depth 12
+`$results | ConvertTo-ModelScanReport -Format Json
+`$results | ConvertTo-ModelScanReport -Format Sarif
+`$results | ConvertTo-ModelScanReport -Format CycloneDx
+`$results | Export-ModelScanReport -Format Sarif -Path '$reports/scan.sarif'
+`$results | Export-ModelSbom -Path '$reports/bom.json'
+"@
+        $child = Invoke-ChildPwsh $script
+        $child.ExitCode | Should -Be 0 -Because $child.Output
+        $child.Output | Should -Match 'MA4'
+        $written = (Get-ChildItem $reports -File | ForEach-Object { Get-Content -Raw -LiteralPath $_.FullName }) -join "`n"
+        $written.Length | Should -BeGreaterThan 0
+        foreach ($s in $Secrets) {
+            $child.Output | Should -Not -Match $s.Middle -Because "$($s.Name)'s secret must be masked on every stream"
+            $written | Should -Not -Match $s.Middle -Because "$($s.Name)'s secret must be masked in the reports"
+        }
+    }
+}
+
 Describe 'Invoke-ModelScan on a Hugging Face-like repository' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestHelpers.ps1')

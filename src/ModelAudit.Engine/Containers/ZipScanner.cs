@@ -225,9 +225,13 @@ internal sealed partial class ZipScanner : IFormatScanner
         context.ScanChild(entry.Name, data, entry.UncompressedSize);
     }
 
-    // Storage blobs are scanned only when their first bytes are something a loader or a person could run.
+    // Storage blobs are scanned only when their first bytes are something a loader or a person could run. torch.load
+    // never unpickles a blob, so a pickle reading must be a pickle that does something (LooksLikePickle, the test for
+    // payloads inside other data), not the detection test: random float bytes open with an EXT1 or a MARK often.
     private static bool LooksExecutable(byte[] head, long size) =>
-        FormatDetector.Readings(head, size, "").Any(r => r.Format.IsCodeBearing || r.Format.Risk == FormatRisk.Container);
+        FormatDetector.Readings(head, size, "").Any(r => r.Format == Formats.Pickle.PickleFormats.Pickle
+            ? Formats.Pickle.PickleSniffer.LooksLikePickle(head, size)
+            : r.Format.IsCodeBearing || r.Format.Risk == FormatRisk.Container);
 
     private static bool IsSupported(ushort method) => method is 0 or 8 or 12 or 14 or 93;
 

@@ -1,3 +1,5 @@
+using ModelAudit.Engine.Sources;
+
 namespace ModelAudit.Engine.IO;
 
 /// <summary>
@@ -19,6 +21,9 @@ internal sealed class SourceReadStream : Stream
 
     /// <summary>Why the file could not be read as it was when the scan began; null while it could.</summary>
     public string? Fault { get; private set; }
+
+    /// <summary>Why reading stopped at a download cap (-MaxDownloadSize); null while it did not.</summary>
+    public string? Limit { get; private set; }
 
     public override bool CanRead => true;
 
@@ -44,6 +49,12 @@ internal sealed class SourceReadStream : Stream
         try
         {
             read = _inner.Read(buffer);
+        }
+        catch (DownloadLimitException ex)
+        {
+            // A cap the user set, not a broken file: the scan is incomplete (Inconclusive), not failed.
+            Limit ??= ex.Message;
+            throw;
         }
         catch (IOException ex)
         {

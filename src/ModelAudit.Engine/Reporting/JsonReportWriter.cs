@@ -4,16 +4,16 @@ using System.Text.Json;
 namespace ModelAudit.Engine.Reporting;
 
 /// <summary>
-/// Our own JSON report, schema <c>docs/schema/modelaudit-report-1.0.schema.json</c>: the tool, the run (exit code,
-/// settings), a summary, and every result with its hash, size, duration, outcome and findings; suppressed findings are
+/// Our own JSON report, schema <c>docs/schema/modelaudit-report-1.1.schema.json</c>: the tool, the run (exit code,
+/// the options and policy of the scans), a summary, and every result with its hash, size, duration, outcome and findings; suppressed findings are
 /// kept, with their suppression. It is also what <c>-Baseline</c> reads back (<see cref="ReportBaseline"/>).
 /// </summary>
 public sealed class JsonReportWriter : IReportWriter
 {
     /// <summary>Bumped in the minor for added fields, in the major for anything a reader of 1.x would misread.</summary>
-    public const string SchemaVersion = "1.0";
+    public const string SchemaVersion = "1.1";
 
-    public const string SchemaUri = "https://github.com/modelaudit/ModelAudit.PowerShell/blob/main/docs/schema/modelaudit-report-1.0.schema.json";
+    public const string SchemaUri = "https://github.com/modelaudit/ModelAudit.PowerShell/blob/main/docs/schema/modelaudit-report-1.1.schema.json";
 
     /// <inheritdoc />
     public string Format => "Json";
@@ -31,18 +31,13 @@ public sealed class JsonReportWriter : IReportWriter
         json.WriteEndObject();
         json.WriteString("createdUtc", ReportJson.Timestamp(report.CreatedUtc));
         json.WriteNumber("exitCode", report.ExitCode);
-        json.WriteStartObject("settings");
-        foreach (var (name, value) in report.Settings.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            json.WriteString(name, value);
-        }
-
-        json.WriteEndObject();
+        IReadOnlyDictionary<string, string> shared = SharedSettings(report.Results);
+        WriteSettings(json, report.Settings.Concat(shared.Where(p => !report.Settings.ContainsKey(p.Key))));
         WriteSummary(json, report.Results);
         json.WriteStartArray("results");
         foreach (ModelScanResult result in report.Results)
         {
-            WriteResult(json, result);
+            WriteResult(json, result, shared);
         }
 
         json.WriteEndArray();
@@ -66,7 +61,44 @@ public sealed class JsonReportWriter : IReportWriter
         json.WriteEndObject();
     }
 
-    private static void WriteResult(Utf8JsonWriter json, ModelScanResult result)
+    // Results merged from several scans (a fleet audit) may have run with different options: the report's settings
+    // hold what they all share, and a result states only where its own differ. Results that recorded nothing
+    // (made by another tool or an older version) neither add to nor narrow what is shared.
+    private static IReadOnlyDictionary<string, string> SharedSettings(IReadOnlyList<ModelScanResult> results)
+    {
+        var recorded = results.Where(r => r.Settings.Count > 0).ToArray();
+        if (recorded.Length == 0)
+        {
+            return new SortedDictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        var shared = new SortedDictionary<string, string>(recorded[0].Settings.ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal);
+        foreach (ModelScanResult result in recorded.Skip(1))
+        {
+            foreach (string name in shared.Keys.ToArray())
+            {
+                if (!result.Settings.TryGetValue(name, out string? value) || value != shared[name])
+                {
+                    shared.Remove(name);
+                }
+            }
+        }
+
+        return shared;
+    }
+
+    private static void WriteSettings(Utf8JsonWriter json, IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        json.WriteStartObject("settings");
+        foreach (var (name, value) in settings.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            json.WriteString(name, value);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteResult(Utf8JsonWriter json, ModelScanResult result, IReadOnlyDictionary<string, string> shared)
     {
         json.WriteStartObject();
         json.WriteString("path", result.Path);
@@ -92,6 +124,12 @@ public sealed class JsonReportWriter : IReportWriter
 
         ReportJson.StringArray(json, "tensorDTypes", result.TensorDTypes);
         ReportJson.StringArray(json, "errors", result.Errors);
+        var own = result.Settings.Where(p => !shared.TryGetValue(p.Key, out string? value) || value != p.Value).ToArray();
+        if (own.Length > 0)
+        {
+            WriteSettings(json, own);
+        }
+
         json.WriteStartArray("findings");
         foreach (ModelFinding finding in result.Findings)
         {

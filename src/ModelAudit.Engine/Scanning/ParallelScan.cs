@@ -66,7 +66,8 @@ public sealed class ParallelScan : IDisposable
             {
                 // Never lose an item: an engine fault becomes that file's Error result.
                 _results[index].TrySetResult(new ModelScanResult(_items[index].Path, "Unknown", _items[index].Length ?? 0, null,
-                    ScanOutcome.Error, Array.Empty<ModelFinding>(), TimeSpan.Zero, new[] { $"{ex.GetType().Name}: {ex.Message}" }));
+                    ScanOutcome.Error, Array.Empty<ModelFinding>(), TimeSpan.Zero, new[] { $"{ex.GetType().Name}: {ex.Message}" })
+                    { Settings = _engine.Options.RecordedSettings });
             }
         }
     }

@@ -5,6 +5,7 @@ using ModelAudit.Engine.Containers;
 using ModelAudit.Engine.Detection;
 using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
+using ModelAudit.Engine.Sources;
 
 namespace ModelAudit.Engine.Scanning;
 
@@ -100,10 +101,20 @@ public sealed class ScanEngine
             {
                 context.ReportInconclusive(RuleIds.Timeout, $"Scan stopped after the {Options.Timeout?.TotalSeconds:0.#}-second limit.");
             }
+            catch (DownloadLimitException)
+            {
+                // Reported below from the stream, whichever parser met it first.
+            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Reading the file itself failed (a member's own read errors are that member's finding).
                 errors.Add(ex.Message);
+            }
+
+            // A remote object that needed more than -MaxDownloadSize was not read whole: coverage, not a failure.
+            if (source.Limit is { } downloadCap)
+            {
+                context.ReportInconclusive(RuleIds.LimitExceeded, downloadCap);
             }
 
             // A parser saw the file's read error or changed length as bad content; the file is what failed.
@@ -166,6 +177,8 @@ public sealed class ScanEngine
             TensorDTypes = tensors.DTypes,
             AnalyzedTensorCount = file.Weights?.Analyzed ?? 0,
             License = file.License,
+            Settings = Options.RecordedSettings,
+            ETag = item.Info.ETag,
         };
     }
 

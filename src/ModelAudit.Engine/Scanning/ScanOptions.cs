@@ -44,4 +44,7 @@ public sealed record ScanOptions
 
     /// <summary>Organisation policy: extra denied/allowed globals and severity overrides.</summary>
     public ScanPolicy Policy { get; init; } = new();
+
+    /// <summary>The options and policy as the caller states them, copied onto every result (<see cref="ModelScanResult.Settings"/>).</summary>
+    public IReadOnlyDictionary<string, string> RecordedSettings { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 }

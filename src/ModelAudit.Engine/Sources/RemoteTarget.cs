@@ -2,6 +2,7 @@ using ModelAudit.Engine.Sources.Artifactory;
 using ModelAudit.Engine.Sources.Gcs;
 using ModelAudit.Engine.Sources.HuggingFace;
 using ModelAudit.Engine.Sources.Mlflow;
+using ModelAudit.Engine.Sources.S3;
 
 namespace ModelAudit.Engine.Sources;
 
@@ -31,10 +32,16 @@ public static class RemoteTarget
             || (MlflowSchemes.Contains(scheme, StringComparer.OrdinalIgnoreCase) && rest.StartsWith('/'));
     }
 
-    /// <summary>The source for a remote URI. Throws <see cref="NotSupportedException"/> for a store not supported yet
+    /// <summary>The source for a remote URI (<paramref name="s3"/>: endpoint, region, profile and keys for s3://). Throws <see cref="NotSupportedException"/> for a store not supported yet
     /// and <see cref="FormatException"/> for a URI its store cannot mean.</summary>
-    public static IScanSource SourceFor(string uri, string? token)
+    public static IScanSource SourceFor(string uri, string? token, S3Settings? s3 = null)
     {
+        if (uri.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+        {
+            return new S3Source(S3Location.TryParse(uri)
+                ?? throw new FormatException($"'{uri}' is not an S3 reference (s3://bucket[/prefix], with a valid bucket name)."), s3 ?? new S3Settings());
+        }
+
         Uri endpoint = HuggingFaceSource.EndpointFromEnvironment();
         if (HuggingFaceRepo.TryParse(uri, endpoint.Authority) is { } repo)
         {

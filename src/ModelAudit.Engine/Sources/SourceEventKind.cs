@@ -20,4 +20,10 @@ public enum SourceEventKind
 
     /// <summary>A folder's sub-folders were not walked because -Recurse was not given; the message counts them.</summary>
     SubfoldersNotWalked,
+
+    /// <summary>A remote bucket, repository or object that does not exist (S3 NoSuchBucket, NoSuchKey, 404).</summary>
+    RemoteNotFound,
+
+    /// <summary>A remote store refused the request (403, an unknown key, a bad signature).</summary>
+    RemoteAccessDenied,
 }

@@ -41,9 +41,9 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Remote objects or folders to scan: hf://org/repo[@revision][/path] or a Hugging Face URL,
-    /// gs://bucket[/prefix], models:/Name/Version|Stage|latest, models:/Name@alias, runs:/RunId/path, or an
-    /// Artifactory URL (https://host/artifactory/repo[/path]). Remote URIs given to -Path or through the pipeline are
-    /// recognised the same way, before any path resolution.</summary>
+    /// s3://bucket[/prefix], gs://bucket[/prefix], models:/Name/Version|Stage|latest, models:/Name@alias,
+    /// runs:/RunId/path, or an Artifactory URL (https://host/artifactory/repo[/path]). Remote URIs given to -Path or
+    /// through the pipeline are recognised the same way, before any path resolution.</summary>
     [Parameter(ParameterSetName = UriSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] Uri { get; set; } = Array.Empty<string>();
@@ -56,6 +56,37 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     [Parameter(ParameterSetName = LiteralPathSet)]
     [Credential]
     public PSCredential? Credential { get; set; }
+
+    /// <summary>An S3-compatible endpoint for s3:// URIs (MinIO, Ceph, a local test server), addressed path-style.
+    /// Without it, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL is used, and else AWS itself.</summary>
+    [Parameter(ParameterSetName = UriSet)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ValidateNotNull]
+    public System.Uri? EndpointUrl { get; set; }
+
+    /// <summary>The AWS region of s3:// buckets. Without it: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1.</summary>
+    [Parameter(ParameterSetName = UriSet)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Region { get; set; }
+
+    /// <summary>A profile from the shared AWS config and credentials files for s3:// URIs. Without it: AWS_PROFILE,
+    /// then the standard credential chain.</summary>
+    [Parameter(ParameterSetName = UriSet)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ProfileName { get; set; }
+
+    /// <summary>Most bytes one remote (s3://) object may transfer. Objects are read by ranges, so a header that rejects
+    /// an object costs little; one that needs more than this is reported Inconclusive. Default: no cap.</summary>
+    [Parameter(ParameterSetName = UriSet)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ValidateRange(1, long.MaxValue)]
+    public long MaxDownloadSize { get; set; }
 
     /// <summary>Scan the files in sub-folders of folder targets too.</summary>
     [Parameter(ParameterSetName = PathSet)]
@@ -264,10 +295,26 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     {
         int input = _inputs.Count;
         _inputs.Add(uri);
+        var access = new RemoteAccess(Credential?.GetNetworkCredential(), EndpointUrl, Region, ProfileName,
+            MyInvocation.BoundParameters.ContainsKey(nameof(MaxDownloadSize)) ? MaxDownloadSize : null, StopToken);
         try
         {
-            _runner!.AddRemote(uri, Credential?.GetNetworkCredential().Password, input, (path, message) =>
-                WriteItemError(new IOException($"Cannot list '{path}': {message}"), "ModelRemoteUnreadable", ErrorCategory.ReadError, path));
+            _runner!.AddRemote(uri, access, input, (path, message, errorId) =>
+                WriteItemError(new IOException($"Cannot list '{path}': {message}"), errorId, errorId switch
+                {
+                    RemoteErrorIds.NotFound => ErrorCategory.ObjectNotFound,
+                    RemoteErrorIds.AccessDenied => ErrorCategory.PermissionDenied,
+                    _ => ErrorCategory.ReadError,
+                }, path));
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            // Ctrl+C while listing: PowerShell is stopping the pipeline; nothing to report.
+        }
+        catch (ArgumentException ex)
+        {
+            // A named profile that is not there, keys that are empty: the settings, not the URI, are wrong.
+            WriteItemError(ex, "ModelRemoteSettingsInvalid", ErrorCategory.InvalidArgument, uri);
         }
         catch (NotSupportedException ex)
         {

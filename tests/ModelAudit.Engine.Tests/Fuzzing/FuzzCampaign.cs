@@ -59,7 +59,6 @@ internal sealed class FuzzCampaign
             FuzzExecution execution = _executor.Execute(data, seed.FileName, payloadIntact: protect > 0, checkDeterminism: i % DeterminismEvery == 0, textKind: (int)(i / _targets.Count));
 
             Report.Inputs++;
-            Report.KnownOpen += execution.Known.Count > 0 ? 1 : 0;
             Report.MaxAllocatedBytes = Math.Max(Report.MaxAllocatedBytes, execution.AllocatedBytes);
             Report.SecondsPerTarget[parser] = Report.SecondsPerTarget.GetValueOrDefault(parser) + execution.Elapsed.TotalSeconds;
             if (execution.Elapsed > Report.SlowestInput)

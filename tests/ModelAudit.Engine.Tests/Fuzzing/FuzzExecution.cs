@@ -7,9 +7,6 @@ internal sealed class FuzzExecution
 
     public List<string> Parsers { get; } = new();
 
-    /// <summary>Violations of a known open issue (<see cref="FuzzBudget.KnownUnboundedSignature"/>).</summary>
-    public List<FuzzViolation> Known { get; } = new();
-
     public ScanOutcome Outcome { get; set; }
 
     public TimeSpan Elapsed { get; set; }

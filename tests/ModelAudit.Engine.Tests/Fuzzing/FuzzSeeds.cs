@@ -25,7 +25,6 @@ internal static class FuzzSeeds
     private static IEnumerable<FuzzSeed> Fixtures()
     {
         string root = Scan.Fixture("");
-        HashSet<string> open = OpenRegressions(root);
         string[] files = Directory.GetFiles(root, "*", SearchOption.AllDirectories);
         Array.Sort(files, StringComparer.Ordinal);
         foreach (string path in files)
@@ -37,23 +36,9 @@ internal static class FuzzSeeds
             }
 
             string relative = Path.GetRelativePath(root, path).Replace('\\', '/');
-            if (open.Contains(relative))
-            {
-                continue;
-            }
-
             yield return new FuzzSeed(relative, info.Name, File.ReadAllBytes(path), KindOf(relative));
         }
     }
-
-    // Regression inputs of a known open issue take seconds each (FuzzBudget.KnownUnboundedSignature): as seeds they
-    // would only slow the campaign down, and FuzzRegressionTests checks them anyway.
-    private static HashSet<string> OpenRegressions(string root) =>
-        File.ReadAllLines(Path.Combine(root, "fuzz-regressions", "expected.tsv"))
-            .Select(l => l.Split('\t'))
-            .Where(f => f.Length > 3 && f[3] == "open")
-            .Select(f => "fuzz-regressions/" + f[0])
-            .ToHashSet(StringComparer.Ordinal);
 
     // Generator scripts sit beside the fixtures they make; they are code, and scanned as such, but have no verdict.
     private static SeedKind KindOf(string relative)

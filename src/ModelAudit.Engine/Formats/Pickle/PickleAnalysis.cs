@@ -234,7 +234,9 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         }
 
         Trace(call.Offset, call.Opcode!, "Instantiate", "<computed>", call.Render(), CallableVerdict.Unknown, GlobalUse.Constructed);
-        if (DangerIn(cls) is null)
+        // Read as pickle.load reads a joblib dump, array bytes run as opcodes instantiate whatever they pushed: noise
+        // unless it comes from a dangerous import, which DangerIn finds (the same rule as computed calls).
+        if (DangerIn(cls) is null && !_plainPickle)
         {
             Report(RuleIds.NonAllowlistedCall, $"{call.Opcode} instantiates a class computed at load time: {call.Render()}.", call.Offset, call.Render());
         }

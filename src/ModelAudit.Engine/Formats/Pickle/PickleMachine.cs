@@ -93,7 +93,18 @@ internal sealed partial class PickleMachine
             }
 
             _frameChecked = false;
-            Execute((PickleOpcode)op, offset);
+            try
+            {
+                Execute((PickleOpcode)op, offset);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !_frameChecked)
+            {
+                // An opcode that fails on what it read ('copyreg\n_reconstr\x8d…' is no name) may have read across the
+                // frame's end: _pickle.c reads other bytes there, so the crossing must be graded before the failure.
+                CheckFrame(offset);
+                throw;
+            }
+
             if (!_frameChecked)
             {
                 CheckFrame(offset);

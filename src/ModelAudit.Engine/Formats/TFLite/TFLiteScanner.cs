@@ -66,7 +66,8 @@ internal sealed class TFLiteScanner : IFormatScanner
         for (int i = 0; i < count; i++)
         {
             long code = fb.TableAt(vector, i, "operator code");
-            int deprecated = fb.Field(code, 0) is { } d ? (sbyte)fb.ReadByte(d) : 0;
+            // deprecated_builtin_code is an int8: bytes 0x80–0xFF are negative codes, not an overflow.
+            int deprecated = fb.Field(code, 0) is { } d ? unchecked((sbyte)fb.ReadByte(d)) : 0;
             int builtin = fb.Field(code, 3) is { } b ? fb.ReadInt32(b) : 0;
             string? custom = fb.StringField(code, 1, MaxStringBytes);
             bool isCustom = builtin == CustomBuiltin || deprecated == CustomBuiltin;

@@ -178,7 +178,7 @@ internal sealed class UbjsonTranscoder
 
     private long Integer(byte marker) => (char)marker switch
     {
-        'i' => (sbyte)Byte(),
+        'i' => unchecked((sbyte)Byte()), // int8 is two's complement: 0x80-0xFF are negative, not an overflow
         'U' => Byte(),
         'I' => BinaryPrimitives.ReadInt16BigEndian(Take(2)),
         'l' => BinaryPrimitives.ReadInt32BigEndian(Take(4)),

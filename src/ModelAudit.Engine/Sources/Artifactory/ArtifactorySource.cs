@@ -43,7 +43,7 @@ public sealed class ArtifactorySource : IScanSource
         // Any answer a listing cannot use is that URI's error, never an exception out of the scan (as for the Hub).
         catch (Exception ex) when (ex is IOException or JsonException or FormatException or InvalidOperationException)
         {
-            report(new SourceEvent(where, SourceEventKind.Unreadable, ex.Message));
+            report(new SourceEvent(where, RemoteFailure.KindOf(ex), ex.Message));
             return Array.Empty<ScanItem>();
         }
     }

@@ -1,0 +1,60 @@
+using ModelAudit.Engine.Scanning;
+
+namespace ModelAudit.Engine.Formats.Hdf5;
+
+/// <summary>
+/// A datatype message (specification section IV.A.2.d), read as far as the attribute walk needs: the class, the
+/// element size, and for strings how they are stored. Fixed-length strings (class 3) sit in the attribute's data;
+/// variable-length strings (class 9, type 1) are references into a global heap. The properties of the other classes
+/// are skipped by the datatype field's declared size; only the classes built on a base type (variable-length,
+/// array, enumeration) are descended into, so a datatype that nests past <see cref="MaxNesting"/> is refused.
+/// </summary>
+internal sealed record Hdf5Datatype(Hdf5DatatypeClass Class, uint Size, bool IsVariableLengthString, byte StringPadding)
+{
+    // numpy and h5py nest a dtype a few levels deep (an array of a compound of a vlen); the specification sets no
+    // bound, so one is set here, far above that, well below what the stack could take.
+    public const int MaxNesting = 16;
+
+    // Fixed-length string padding (bits 0-3 of the class bit field): 0 null-terminated, 1 null-padded, 2 space-padded.
+    public const byte NullTerminated = 0;
+    public const byte SpacePadded = 2;
+
+    public bool IsFixedString => Class == Hdf5DatatypeClass.String;
+
+    public static Hdf5Datatype Read(Hdf5Cursor cursor, int depth)
+    {
+        if (depth > MaxNesting)
+        {
+            throw new ScanLimitExceededException(nameof(MaxNesting), $"an HDF5 datatype nests more than {MaxNesting} base types deep", cursor.FileAddress);
+        }
+
+        byte classAndVersion = cursor.U8();
+        int version = classAndVersion >> 4;
+        if (version is < 1 or > 5)
+        {
+            throw new ModelFormatException($"HDF5 datatype version {version} is not one the format defines", cursor.FileAddress - 1);
+        }
+
+        var type = (Hdf5DatatypeClass)(classAndVersion & 0x0F);
+        ReadOnlySpan<byte> bits = cursor.Take(3);
+        uint size = cursor.U32();
+        switch (type)
+        {
+            case Hdf5DatatypeClass.String:
+                return new Hdf5Datatype(type, size, false, (byte)(bits[0] & 0x0F));
+            case Hdf5DatatypeClass.VariableLength:
+                Read(cursor, depth + 1);
+                return new Hdf5Datatype(type, size, (bits[0] & 0x0F) == 1, 0);
+            case Hdf5DatatypeClass.Array:
+                int rank = cursor.U8();
+                cursor.Skip(version < 3 ? 3 + 8 * rank : 4 * rank); // v2: reserved, dimensions and permutations
+                Read(cursor, depth + 1);
+                return new Hdf5Datatype(type, size, false, 0);
+            case Hdf5DatatypeClass.Enumerated:
+                Read(cursor, depth + 1); // the names and values that follow are not needed
+                return new Hdf5Datatype(type, size, false, 0);
+            default:
+                return new Hdf5Datatype(type, size, false, 0);
+        }
+    }
+}

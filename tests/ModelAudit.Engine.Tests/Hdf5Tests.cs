@@ -1,0 +1,321 @@
+using System.Text;
+using ModelAudit.Engine.Formats.Hdf5;
+using ModelAudit.Engine.Tests.Fuzzing;
+using static ModelAudit.Engine.Tests.Hdf5Builder;
+
+namespace ModelAudit.Engine.Tests;
+
+/// <summary>
+/// The HDF5 root-attribute reader on files laid out byte by byte (<see cref="Hdf5Builder"/>): each superblock,
+/// header, attribute and string storage it reads, and each malformed or oversized structure it bounds, with the
+/// outcome it gives. Every malformed case also passes the fuzz invariants (typed errors, the allocation budget).
+/// </summary>
+public sealed class Hdf5Tests
+{
+    private static string Benign => KerasBuilder.Keras2Config().ToJsonString();
+
+    private static string Malicious => KerasBuilder.WithLayer(KerasBuilder.Keras2Config(), KerasBuilder.Keras2Lambda("os_system")).ToJsonString();
+
+    public static TheoryData<int, int, bool, int> Layouts() => new()
+    {
+        { 0, 1, false, 1 }, // h5py's default (earliest format): superblock 0, v1 header, v1 attributes
+        { 0, 1, true, 1 },
+        { 2, 2, false, 3 }, // the latest format: superblock 2, OHDR, v3 attributes
+        { 2, 2, true, 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void A_benign_model_config_is_read_and_clean(int superblock, int header, bool vlen, int attributeVersion)
+    {
+        ModelScanResult result = Scan.Bytes(KerasFile(superblock, header, vlen, attributeVersion, Benign), "model.h5");
+        Assert.True(result.Outcome == ScanOutcome.Clean && result.Format == "KerasH5", result.Describe());
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void A_lambda_in_the_model_config_is_critical(int superblock, int header, bool vlen, int attributeVersion)
+    {
+        ModelScanResult result = Scan.Bytes(KerasFile(superblock, header, vlen, attributeVersion, Malicious), "model.h5");
+        Assert.True(result.Has("MA1120", Severity.Critical), result.Describe());
+        Assert.Equal("KerasH5", result.Format);
+    }
+
+    [Fact]
+    public void A_user_block_in_front_shifts_every_address()
+    {
+        ModelScanResult result = Scan.Bytes(WithUserBlock(KerasFile(0, 1, true, 1, Malicious)), "model.h5");
+        Assert.True(result.Has("MA1120", Severity.Critical), result.Describe());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Attributes_in_a_continuation_block_are_read(int header)
+    {
+        Message config = FixedStringAttribute("model_config", Malicious, header == 1 ? 1 : 3);
+        byte[] block = header == 1 ? V1Messages(new[] { config }) : V2Continuation(new[] { config });
+        Message continuation = Continuation(BlobAddress, (ulong)block.Length);
+        byte[] file = File(header == 1 ? 0 : 2, header == 1 ? V1Header(new[] { continuation }) : V2Header(new[] { continuation }), block);
+        ModelScanResult result = Scan.Bytes(file, "model.h5");
+        Assert.True(result.Has("MA1120", Severity.Critical), result.Describe());
+    }
+
+    [Fact]
+    public void A_string_array_and_a_number_are_skipped_not_read_as_configs()
+    {
+        byte[] names = Encoding.ASCII.GetBytes("dense\0\0\0dense_1\0");
+        Message layerNames = Attribute("layer_names", FixedString(8), Simple(2), names);
+        Message count = Attribute("count", Int(4), Scalar(), new byte[] { 7, 0, 0, 0 });
+        ModelScanResult result = Scan.Bytes(File(0, V1Header(new[] { layerNames, count })), "weights.h5");
+        Assert.True(result.Outcome == ScanOutcome.Clean && result.Format == "Hdf5", result.Describe());
+    }
+
+    [Fact]
+    public void A_fixed_string_declaring_elements_past_its_message_is_a_parse_error()
+    {
+        // The fuzzed vlen-element-size lie, as a fixed-length string: 474 MB elements in a 1 KB file.
+        Message lie = Attribute("model_config", FixedString(474_000_000), Scalar(), Encoding.UTF8.GetBytes(Benign));
+        AssertMalformed(File(0, V1Header(new[] { lie })), "MA9001", "its message holds");
+    }
+
+    [Fact]
+    public void A_variable_length_element_size_lie_is_a_parse_error()
+    {
+        byte[] heap = GlobalHeap(Encoding.UTF8.GetBytes(Benign));
+        Message config = Attribute("model_config", VlenString(474_000_000), Scalar(), VlenData(BlobAddress, 1, (uint)Benign.Length));
+        AssertMalformed(File(0, V1Header(new[] { config }), heap), "MA9001", "its message holds");
+    }
+
+    [Fact]
+    public void A_dataspace_larger_than_its_data_is_a_parse_error()
+    {
+        Message lie = Attribute("weights", Int(4), Simple(1UL << 40), new byte[8]);
+        AssertMalformed(File(0, V1Header(new[] { lie })), "MA9001", "its message holds");
+    }
+
+    [Fact]
+    public void An_object_header_declaring_more_bytes_than_the_file_is_a_parse_error()
+    {
+        byte[] header = V1Header(new[] { FixedStringAttribute("model_config", Benign) }, declaredSize: 0x7FFF_FFF0);
+        AssertMalformed(File(0, header), "MA9001", "past the end");
+    }
+
+    [Fact]
+    public void A_continuation_past_the_file_is_a_parse_error()
+    {
+        AssertMalformed(File(0, V1Header(new[] { Continuation(1UL << 40, 4096) })), "MA9001", "past the end");
+    }
+
+    [Theory]
+    [InlineData(1UL << 40, 1u, "past the end")] // the collection's address is past the file
+    [InlineData((ulong)BlobAddress, 7u, "no such object")] // the collection has no object 7
+    [InlineData((ulong)BlobAddress + 8, 1u, "no HDF5 global heap collection")] // the address is not a collection
+    public void A_variable_length_reference_out_of_range_is_a_parse_error(ulong collection, uint index, string message)
+    {
+        byte[] heap = GlobalHeap(Encoding.UTF8.GetBytes(Benign));
+        Message config = VlenStringAttribute("model_config", collection, index, (uint)Benign.Length);
+        AssertMalformed(File(0, V1Header(new[] { config }), heap), "MA9001", message);
+    }
+
+    [Fact]
+    public void A_variable_length_string_longer_than_its_heap_object_is_a_parse_error()
+    {
+        byte[] heap = GlobalHeap(Encoding.UTF8.GetBytes(Benign));
+        Message config = VlenStringAttribute("model_config", BlobAddress, 1, 400_000_000);
+        AssertMalformed(File(0, V1Header(new[] { config }), heap), "MA9001", "holds");
+    }
+
+    [Fact]
+    public void A_heap_object_larger_than_its_collection_is_a_parse_error()
+    {
+        byte[] heap = GlobalHeap(Encoding.UTF8.GetBytes(Benign));
+        BitConverter.GetBytes(1UL << 35).CopyTo(heap, 16 + 8); // object 1's size field
+        Message config = VlenStringAttribute("model_config", BlobAddress, 1, (uint)Benign.Length);
+        AssertMalformed(File(0, V1Header(new[] { config }), heap), "MA9001", "past the end of its collection");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Continuation_blocks_that_loop_are_a_parse_error(int header)
+    {
+        // The block at BlobAddress continues at BlobAddress again.
+        // v1: the message alone (8 + 16 bytes); v2: OCHK, the message (4 + 16), the checksum.
+        Message back = Continuation(BlobAddress, header == 1 ? 24UL : 28UL);
+        byte[] block = header == 1 ? V1Messages(new[] { back }) : V2Continuation(new[] { back });
+        Assert.Equal(header == 1 ? 24 : 28, block.Length);
+        Message first = Continuation(BlobAddress, (ulong)block.Length);
+        byte[] file = File(header == 1 ? 0 : 2, header == 1 ? V1Header(new[] { first }) : V2Header(new[] { first }), block);
+        AssertMalformed(file, "MA9001", "loop");
+    }
+
+    [Fact]
+    public void A_chain_of_continuation_blocks_past_the_bound_is_a_limit()
+    {
+        // Each v1 block holds one continuation message (24 bytes) to the next one.
+        const int blocks = Hdf5ObjectHeader.MaxChunks + 8;
+        var chain = new List<byte>();
+        for (int i = 0; i < blocks; i++)
+        {
+            chain.AddRange(V1Messages(new[] { Continuation((ulong)(BlobAddress + (i + 1) * 24), 24) }));
+        }
+
+        byte[] file = File(0, V1Header(new[] { Continuation(BlobAddress, 24) }), chain.ToArray());
+        AssertMalformed(file, "MA9002", "continuation blocks");
+    }
+
+    [Fact]
+    public void More_root_attributes_than_the_bound_are_a_limit()
+    {
+        IEnumerable<Message> many = Enumerable.Range(0, Hdf5RootAttributes.MaxRootAttributes + 1)
+            .Select(i => Attribute($"a{i}", Int(4), Scalar(), BitConverter.GetBytes(i)));
+        AssertMalformed(File(0, V1Header(many.ToArray())), "MA9002", "root attributes");
+    }
+
+    [Fact]
+    public void Root_attributes_up_to_the_bound_are_read()
+    {
+        IEnumerable<Message> many = Enumerable.Range(0, Hdf5RootAttributes.MaxRootAttributes - 1)
+            .Select(i => Attribute($"a{i}", Int(4), Scalar(), BitConverter.GetBytes(i)))
+            .Append(FixedStringAttribute("model_config", Malicious));
+        ModelScanResult result = Scan.Bytes(File(0, V1Header(many.ToArray())), "model.h5");
+        Assert.True(result.Has("MA1120", Severity.Critical), result.Describe());
+    }
+
+    [Theory]
+    [InlineData(Hdf5Datatype.MaxNesting, ScanOutcome.Clean, null)]
+    [InlineData(Hdf5Datatype.MaxNesting + 1, ScanOutcome.Inconclusive, "MA9002")]
+    [InlineData(4000, ScanOutcome.Inconclusive, "MA9002")]
+    public void Datatypes_nested_past_the_bound_are_a_limit(int depth, ScanOutcome outcome, string? rule)
+    {
+        // A variable-length sequence of a sequence of … of bytes: a datatype that is only its nesting.
+        byte[] type = Int(1);
+        for (int i = 0; i < depth; i++)
+        {
+            type = VlenSequence(type);
+        }
+
+        if (type.Length > ushort.MaxValue)
+        {
+            type = type[..ushort.MaxValue]; // the attribute's datatype field holds 64 KiB; the reader stops far earlier
+        }
+
+        byte[] file = File(0, V1Header(new[] { Attribute("deep", type, Scalar(), new byte[16]) }));
+        ModelScanResult result = Scan.Bytes(file, "weights.h5");
+        Assert.True(result.Outcome == outcome && (rule is null || result.Has(rule)), result.Describe());
+        AssertWithinBudget(file);
+    }
+
+    [Fact]
+    public void Dense_attribute_storage_is_reported_not_passed()
+    {
+        AssertMalformed(File(2, V2Header(new[] { AttributeInfo(4096) })), "MA9001", "densely");
+    }
+
+    [Fact]
+    public void Compact_attribute_info_is_no_obstacle()
+    {
+        byte[] file = File(2, V2Header(new[] { AttributeInfo(Undefined), FixedStringAttribute("model_config", Malicious, 3) }));
+        Assert.True(Scan.Bytes(file, "model.h5").Has("MA1120", Severity.Critical));
+    }
+
+    [Fact]
+    public void A_shared_attribute_message_is_reported_not_passed()
+    {
+        Message shared = FixedStringAttribute("model_config", Benign) with { Flags = 0x02 };
+        AssertMalformed(File(0, V1Header(new[] { shared })), "MA9001", "shared");
+    }
+
+    [Fact]
+    public void A_file_shorter_than_its_superblock_records_is_truncated()
+    {
+        byte[] file = KerasFile(0, 1, true, 1, Malicious);
+        AssertMalformed(file[..^1], "MA9001", "truncated");
+    }
+
+    [Fact]
+    public void Every_truncation_of_a_keras_h5_file_ends_in_a_typed_error()
+    {
+        byte[] file = KerasBuilder.LegacyH5(KerasBuilder.WithLayer(KerasBuilder.Keras2Config(), KerasBuilder.Keras2Lambda("os_system")));
+        for (int length = 8; length < file.Length; length += 7)
+        {
+            ModelScanResult result = Scan.Bytes(file[..length], "model.h5");
+            Assert.True(result.Outcome != ScanOutcome.Clean && result.Has("MA9001") && !result.Has("MA9010"), $"{length}: {result.Describe()}");
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 1, true, 1)]
+    [InlineData(2, 2, false, 3)]
+    public void Every_byte_of_a_keras_h5_file_overwritten_ends_in_findings_or_a_typed_error(int superblock, int header, bool vlen, int attributeVersion)
+    {
+        // Every byte outside the config text (superblock, header, attribute fields, heap headers) gets each value
+        // that breaks a length most: all bits set, none set, the top bit alone.
+        byte[] file = KerasFile(superblock, header, vlen, attributeVersion, Malicious);
+        int configStart = file.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Malicious));
+        int configEnd = configStart + Encoding.UTF8.GetByteCount(Malicious);
+        Assert.True(configStart > 0);
+        foreach (byte value in new byte[] { 0xFF, 0x00, 0x80 })
+        {
+            for (int i = 0; i < file.Length; i++)
+            {
+                if (i >= configStart && i < configEnd)
+                {
+                    continue;
+                }
+
+                byte[] damaged = (byte[])file.Clone();
+                damaged[i] = value;
+                ModelScanResult result = Scan.Bytes(damaged, "model.h5");
+                Assert.False(result.Has("MA9010"), $"byte {i} = 0x{value:X2}: {result.Describe()}");
+            }
+        }
+    }
+
+    private static byte[] KerasFile(int superblock, int header, bool vlen, int attributeVersion, string config)
+    {
+        const string version = "2.12.0";
+        Message[] attributes;
+        byte[]? heap = null;
+        if (vlen)
+        {
+            heap = GlobalHeap(Encoding.UTF8.GetBytes(config), Encoding.UTF8.GetBytes(version));
+            attributes = new[]
+            {
+                VlenStringAttribute("model_config", BlobAddress, 1, (uint)Encoding.UTF8.GetByteCount(config), attributeVersion),
+                VlenStringAttribute("keras_version", BlobAddress, 2, (uint)version.Length, attributeVersion),
+            };
+        }
+        else
+        {
+            attributes = new[] { FixedStringAttribute("model_config", config, attributeVersion), FixedStringAttribute("keras_version", version, attributeVersion) };
+        }
+
+        return File(superblock, header == 1 ? V1Header(attributes) : V2Header(attributes), heap);
+    }
+
+    private static byte[] VlenData(ulong collection, uint index, uint length)
+    {
+        byte[] data = new byte[16];
+        BitConverter.GetBytes(length).CopyTo(data, 0);
+        BitConverter.GetBytes(collection).CopyTo(data, 4);
+        BitConverter.GetBytes(index).CopyTo(data, 12);
+        return data;
+    }
+
+    private static void AssertMalformed(byte[] file, string rule, string message)
+    {
+        ModelScanResult result = Scan.Bytes(file, "model.h5");
+        Assert.True(result.Outcome == ScanOutcome.Inconclusive, result.Describe());
+        Assert.True(result.Findings.Any(f => f.RuleId == rule && f.Message.Contains(message, StringComparison.Ordinal)), result.Describe());
+        AssertWithinBudget(file);
+    }
+
+    // The fuzz invariants on the same bytes: no untyped exception anywhere, and allocation within the budget.
+    private static void AssertWithinBudget(byte[] file)
+    {
+        FuzzExecution execution = new FuzzExecutor(new FuzzBudget()).Execute(file, "model.h5", payloadIntact: false, checkDeterminism: false, textKind: 0);
+        Assert.True(execution.Violations.Count == 0, string.Join("\n", execution.Violations));
+    }
+}
