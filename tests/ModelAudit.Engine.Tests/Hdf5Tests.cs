@@ -61,6 +61,17 @@ public sealed class Hdf5Tests
         Assert.True(result.Has("MA1120", Severity.Critical), result.Describe());
     }
 
+    [Theory]
+    [InlineData("cos\nsystem\n(S'id'\ntR.", true)]   // ends with '.': PyTables unpickles it when the attribute is read
+    [InlineData("cos\nsystem\n(S'id'\ntR", false)]   // no final '.': PyTables returns the string
+    public void A_root_attribute_PyTables_would_unpickle_is_scanned_as_a_pickle(string value, bool unpickled)
+    {
+        Message hook = FixedStringAttribute("hook", value, 1);
+        ModelScanResult result = Scan.Bytes(File(0, V1Header(new[] { hook })), "store.h5");
+        Assert.Equal(unpickled, result.Findings.Any(f => f.RuleId == "MA1001" && f.Member == "attribute 'hook'"));
+        Assert.Equal("Hdf5", result.Format);
+    }
+
     [Fact]
     public void A_string_array_and_a_number_are_skipped_not_read_as_configs()
     {

@@ -18,13 +18,13 @@ internal static class Hdf5RootAttributes
     public const int MaxRootAttributes = 1024;
 
     /// <summary>The scalar string attributes of the root group, in header order (names may repeat in a crafted
-    /// file; the library's lookup by name finds the first).</summary>
-    public static List<(string Name, string Value)> Read(Stream stream, long superblockAddress, ScanContext context)
+    /// file; the library's lookup by name finds the first), as text and as the bytes stored.</summary>
+    public static List<(string Name, string Value, byte[] Bytes)> Read(Stream stream, long superblockAddress, ScanContext context)
     {
         var file = new Hdf5File(stream, superblockAddress, context.Limits.MaxHeaderBytes, context.CancellationToken);
         ulong root = Hdf5Superblock.ReadRootAddress(file);
         var heap = new Hdf5GlobalHeap(file);
-        var values = new List<(string Name, string Value)>();
+        var values = new List<(string Name, string Value, byte[] Bytes)>();
         int attributes = 0;
         long valueBytes = 0;
         foreach (Hdf5Message message in Hdf5ObjectHeader.Messages(file, root))
@@ -67,7 +67,7 @@ internal static class Hdf5RootAttributes
                 throw new ScanLimitExceededException("Hdf5AttributeValueBytes", $"the HDF5 root attributes' values add up to more bytes than the {file.Length:N0}-byte file holds");
             }
 
-            values.Add((attribute.Name, Encoding.UTF8.GetString(bytes)));
+            values.Add((attribute.Name, Encoding.UTF8.GetString(bytes), bytes));
         }
 
         return values;

@@ -32,16 +32,20 @@ internal sealed class Hdf5Scanner : IFormatScanner
     public void Scan(ScanInput input, ScanContext context)
     {
         Stream stream = SeekableCopy.Of(input.Stream, "HDF5 file", context);
-        List<(string Name, string Value)> attributes = Hdf5RootAttributes.Read(stream,
+        List<(string Name, string Value, byte[] Bytes)> attributes = Hdf5RootAttributes.Read(stream,
             SuperblockAddress(input.Head) ?? throw new NotThisFormatException("no HDF5 signature where the library looks for one"), context);
-        foreach ((string name, string value) in attributes)
+        foreach ((string name, string value, byte[] bytes) in attributes)
         {
             context.Analyze(new ContentFragment(value, name, ContentKind.Metadata));
+            if (PyTablesUnpickles(bytes))
+            {
+                context.ScanChild($"attribute '{name}'", new MemoryStream(bytes, writable: false), bytes.Length);
+            }
         }
 
         // The library finds an attribute by name at its first message.
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach ((string name, string value) in attributes)
+        foreach ((string name, string value, _) in attributes)
         {
             byName.TryAdd(name, value);
         }
@@ -61,6 +65,12 @@ internal sealed class Hdf5Scanner : IFormatScanner
             }
         }
     }
+
+    // PyTables (pandas' HDFStore) pickles attribute values it cannot store natively and, when an attribute is read,
+    // hands pickle.loads every scalar byte string that ends with '.' (except "0" and "0."): its own files carry a
+    // pickled tables.filters.Filters in FILTERS. Such values are pickles a loader runs, and are scanned as pickles.
+    private static bool PyTablesUnpickles(byte[] value) =>
+        value.Length > 2 && value[^1] == (byte)'.' && Pickle.PickleSniffer.IsPlausible(value, headIsWhole: true);
 
     private static long? SuperblockAddress(byte[] head)
     {
