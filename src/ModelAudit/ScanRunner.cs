@@ -63,6 +63,7 @@ internal sealed class ScanRunner
             MaxFileSize = settings.MaxFileSize,
             Timeout = settings.TimeoutSec > 0 ? TimeSpan.FromSeconds(settings.TimeoutSec) : null,
             SkipHash = settings.SkipHash,
+            FollowDvcRemotes = settings.FollowDvcRemotes,
             AnalyzeWeights = settings.AnalyzeWeights,
             MinimumSeverity = settings.MinimumSeverity,
         };

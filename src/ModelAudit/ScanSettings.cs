@@ -12,4 +12,5 @@ internal sealed record ScanSettings(
     PolicyFile? Policy,
     DateTimeOffset Now = default,
     string? BaselinePath = null,
-    bool? AnalyzeWeights = null);
+    bool? AnalyzeWeights = null,
+    bool FollowDvcRemotes = false);

@@ -83,8 +83,9 @@ public sealed class HuggingFaceSourceTests : IDisposable
     [Fact]
     public void Unsupported_stores_are_a_clear_error_not_a_drive_error()
     {
-        var ex = Assert.Throws<NotSupportedException>(() => RemoteTarget.SourceFor("gs://bucket/models/", null));
-        Assert.Contains("gs://", ex.Message, StringComparison.Ordinal);
+        // gs://, s3://, models:/ and Artifactory URLs have sources now; a web URL that is none of them does not.
+        var ex = Assert.Throws<NotSupportedException>(() => RemoteTarget.SourceFor("https://example.com/models/model.pkl", null));
+        Assert.Contains("https://", ex.Message, StringComparison.Ordinal);
         Assert.Throws<FormatException>(() => RemoteTarget.SourceFor("hf://org", null));
     }
 

@@ -1,5 +1,6 @@
 # Remote URIs end to end: a loopback Hugging Face Hub (the FakeHub the xunit tests use, compiled here with Add-Type)
-# and URIs of stores not scanned yet, which must never reach PowerShell's provider resolution.
+# and URIs of stores not scanned yet, which must never reach PowerShell's provider resolution (gs://, models:/ and
+# Artifactory URLs are tested end to end in Invoke-ModelScan.Stores.Tests.ps1).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModulePath -Force
@@ -78,7 +79,7 @@ Describe 'Invoke-ModelScan with remote URIs' {
     }
 
     It 'recognises store URIs before drive resolution: <Uri>' -ForEach @(
-        @{ Uri = 'gs://bucket/models' }, @{ Uri = 'models:/Fraud/3' }
+        @{ Uri = 'https://example.com/models/model.pkl' }
     ) {
         Invoke-ModelScan $Uri -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errs.FullyQualifiedErrorId | Should -BeLike 'ModelUriNotSupported*'

@@ -226,6 +226,8 @@ public static partial class RuleCatalog
 
     static partial void AddRemoteRules(List<ModelRule> rules);
 
+    static partial void AddDvcRules(List<ModelRule> rules);
+
     static partial void AddPackageRules(List<ModelRule> rules);
 
     static partial void AddFollowupRules(List<ModelRule> rules);
@@ -249,6 +251,7 @@ public static partial class RuleCatalog
         AddShellRules(rules);
         AddWeightRules(rules);
         AddRemoteRules(rules);
+        AddDvcRules(rules);
         AddPackageRules(rules);
         AddFollowupRules(rules);
         AddRobustnessRules(rules);

@@ -21,6 +21,10 @@ public sealed record ScanOptions
     /// <summary>Skip the SHA-256 pass, so skip-by-seek formats read only the bytes they need.</summary>
     public bool SkipHash { get; init; }
 
+    /// <summary>Read DVC outputs from a project's http(s) default remote (off by default: a scan of a local folder
+    /// then makes no network request that a file in it chose; local caches and remotes are always read).</summary>
+    public bool FollowDvcRemotes { get; init; }
+
     /// <summary>Weight analysis (NaN/Inf, outlier neurons, extreme weights): true always, false never, null (the
     /// default) for files up to <see cref="WeightAnalysisMaxFileSize"/>.</summary>
     public bool? AnalyzeWeights { get; init; }

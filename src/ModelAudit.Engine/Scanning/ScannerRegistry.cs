@@ -12,6 +12,7 @@ using ModelAudit.Engine.Formats.CatBoost;
 using ModelAudit.Engine.Formats.Companion;
 using ModelAudit.Engine.Formats.CoreML;
 using ModelAudit.Engine.Formats.Data;
+using ModelAudit.Engine.Formats.Dvc;
 using ModelAudit.Engine.Formats.Executable;
 using ModelAudit.Engine.Formats.Flax;
 using ModelAudit.Engine.Formats.GitLfs;
@@ -78,6 +79,7 @@ internal sealed class ScannerRegistry
             new Hdf5Scanner(),
             new KerasScanner(),
             new GitLfsPointerScanner(),
+            new DvcPointerScanner(),
             new ExecutableScanner(),
             new XGBoostScanner(),
             new LightGbmScanner(),

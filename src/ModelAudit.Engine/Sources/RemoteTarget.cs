@@ -1,4 +1,7 @@
+using ModelAudit.Engine.Sources.Artifactory;
+using ModelAudit.Engine.Sources.Gcs;
 using ModelAudit.Engine.Sources.HuggingFace;
+using ModelAudit.Engine.Sources.Mlflow;
 using ModelAudit.Engine.Sources.S3;
 
 namespace ModelAudit.Engine.Sources;
@@ -50,8 +53,35 @@ public static class RemoteTarget
             throw new FormatException($"'{uri}' is not a Hugging Face repository reference (hf://org/repo[@revision][/path]).");
         }
 
+        if (SourceForStore(uri, token) is { } store)
+        {
+            return store;
+        }
+
         string scheme = uri[..uri.IndexOf(':', StringComparison.Ordinal)].ToLowerInvariant();
         throw new NotSupportedException($"Remote URIs of the form {scheme}:// are recognised but not scanned yet; copy the files locally to scan them.");
+    }
+
+    // Google Cloud Storage, MLflow and Artifactory; each reads its own endpoint and credential variables.
+    private static IScanSource? SourceForStore(string uri, string? token)
+    {
+        if (uri.StartsWith("gs://", StringComparison.OrdinalIgnoreCase))
+        {
+            GcsLocation location = GcsLocation.TryParse(uri)
+                ?? throw new FormatException($"'{uri}' is not a Cloud Storage location (gs://bucket[/prefix]).");
+            return new GcsSource(location, GcsSource.EndpointFromEnvironment(), token ?? GcsSource.TokenFromEnvironment());
+        }
+
+        if (uri.StartsWith("models:", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("runs:", StringComparison.OrdinalIgnoreCase))
+        {
+            MlflowReference reference = MlflowReference.TryParse(uri)
+                ?? throw new FormatException($"'{uri}' is not an MLflow reference (models:/Name/Version|Stage|latest, models:/Name@alias, runs:/RunId/path).");
+            return new MlflowSource(reference, MlflowSource.TrackingUriFromEnvironment(), MlflowSource.AuthorizationFromEnvironment(token));
+        }
+
+        return ArtifactoryLocation.TryParse(uri) is { } artifactory
+            ? new ArtifactorySource(artifactory, token ?? ArtifactorySource.TokenFromEnvironment())
+            : null;
     }
 
     private static bool IsHubHost(string uri) => Uri.TryCreate(uri, UriKind.Absolute, out Uri? parsed)

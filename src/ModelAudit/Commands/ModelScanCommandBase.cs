@@ -40,14 +40,17 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
-    /// <summary>Remote objects or folders to scan: hf://org/repo[@revision][/path], a Hugging Face URL or s3://bucket[/prefix]. Remote URIs
-    /// given to -Path or through the pipeline are recognised the same way, before any path resolution.</summary>
+    /// <summary>Remote objects or folders to scan: hf://org/repo[@revision][/path] or a Hugging Face URL,
+    /// s3://bucket[/prefix], gs://bucket[/prefix], models:/Name/Version|Stage|latest, models:/Name@alias,
+    /// runs:/RunId/path, or an Artifactory URL (https://host/artifactory/repo[/path]). Remote URIs given to -Path or
+    /// through the pipeline are recognised the same way, before any path resolution.</summary>
     [Parameter(ParameterSetName = UriSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] Uri { get; set; } = Array.Empty<string>();
 
-    /// <summary>Credential for remote stores; its password is the token (a Hugging Face access token). Without it,
-    /// each store's usual environment variable is used (HF_TOKEN).</summary>
+    /// <summary>Credential for remote stores; its password is the token (a Hugging Face, Google OAuth, MLflow or JFrog
+    /// access token). Without it, each store's usual environment variable is used (HF_TOKEN, GOOGLE_OAUTH_ACCESS_TOKEN,
+    /// MLFLOW_TRACKING_TOKEN, JFROG_ACCESS_TOKEN, ...).</summary>
     [Parameter(ParameterSetName = UriSet)]
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
@@ -124,6 +127,12 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     [Parameter(ParameterSetName = LiteralPathSet)]
     [Parameter(ParameterSetName = UriSet)]
     public SwitchParameter SkipHash { get; set; }
+
+    /// <summary>Read the outputs of DVC pointers from the project's http(s) default remote when they are in neither the
+    /// workspace nor the cache. Off by default, so a scan of a local folder makes no request a file in it chose.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter FollowDvcRemote { get; set; }
 
     /// <summary>Weight analysis: true always, false never, null for the engine's default (files up to its size limit).</summary>
     protected virtual bool? AnalyzeWeightsSetting => null;
@@ -210,7 +219,7 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         {
             _runner = new ScanRunner(new ScanSettings(Recurse, Include, Exclude,
                 MyInvocation.BoundParameters.ContainsKey(nameof(MaxFileSize)) ? MaxFileSize : null, TimeoutSec, SkipHash, FindingThreshold, policy,
-                now, baseline, AnalyzeWeightsSetting));
+                now, baseline, AnalyzeWeightsSetting, FollowDvcRemotes: FollowDvcRemote));
             WriteVerbose($"Limits: {_runner.Describe()}.");
         }
         catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)

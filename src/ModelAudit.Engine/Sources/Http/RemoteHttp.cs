@@ -51,12 +51,20 @@ public sealed class RemoteHttp : IDisposable
 
     /// <summary>GETs <paramref name="uri"/> (optionally a byte range), following redirects; the caller disposes the
     /// response. Throws <see cref="RemoteException"/> for a status that is not success after retries.</summary>
-    public HttpResponseMessage Get(Uri uri, (long From, long To)? range, CancellationToken cancellationToken)
+    public HttpResponseMessage Get(Uri uri, (long From, long To)? range, CancellationToken cancellationToken) =>
+        Send(uri, range, null, cancellationToken);
+
+    /// <summary>POSTs a JSON body (an API call that the store publishes only as POST, such as MLflow's
+    /// get-latest-versions); otherwise as <see cref="Get"/>.</summary>
+    public HttpResponseMessage PostJson(Uri uri, string json, CancellationToken cancellationToken) =>
+        Send(uri, null, json, cancellationToken);
+
+    private HttpResponseMessage Send(Uri uri, (long From, long To)? range, string? json, CancellationToken cancellationToken)
     {
         Uri current = uri;
         for (int redirects = 0; ; redirects++)
         {
-            HttpResponseMessage response = SendWithRetries(current, range, cancellationToken);
+            HttpResponseMessage response = SendWithRetries(current, range, json, cancellationToken);
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
             {
                 response.Dispose();
@@ -83,12 +91,17 @@ public sealed class RemoteHttp : IDisposable
     /// <summary>The URL as it may be shown: no query (signed URLs put their signature there), no user info.</summary>
     public static string Display(Uri uri) => uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
 
-    private HttpResponseMessage SendWithRetries(Uri uri, (long From, long To)? range, CancellationToken cancellationToken)
+    private HttpResponseMessage SendWithRetries(Uri uri, (long From, long To)? range, string? json, CancellationToken cancellationToken)
     {
         TimeSpan backoff = FirstBackoff;
         for (int attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            using var request = new HttpRequestMessage(json is null ? HttpMethod.Get : HttpMethod.Post, uri);
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+            }
+
             if (range is var (from, to))
             {
                 request.Headers.Range = new RangeHeaderValue(from, to);
