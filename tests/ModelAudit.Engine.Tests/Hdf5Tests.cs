@@ -102,6 +102,15 @@ public sealed class Hdf5Tests
         Assert.True(result.Outcome == ScanOutcome.Clean && result.Format == "Hdf5", result.Describe());
     }
 
+    [Theory]
+    [InlineData("pandas_hdfstore_pickled_key_attribute.h5", "/frame")] // pandas' HDFStore (PyTables): version 1 groups
+    [InlineData("hdf5_latest_pickled_dataset_attribute.h5", "/frame/table")] // h5py, latest format: link messages
+    public void A_real_file_with_a_pickle_below_the_root_is_critical_at_its_object(string fixture, string carrier)
+    {
+        ModelScanResult result = Scan.File(Scan.Fixture("malicious/" + fixture));
+        Assert.True(result.Findings.Any(f => f.RuleId == "MA1001" && f.Severity == Severity.Critical && f.Member == $"{carrier} attribute 'hook'"), result.Describe());
+    }
+
     [Fact]
     public void Hard_links_that_form_a_cycle_visit_each_object_once()
     {
