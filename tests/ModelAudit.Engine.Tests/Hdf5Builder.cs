@@ -18,6 +18,9 @@ internal static class Hdf5Builder
     public const ushort AttributeType = 0x000C;
     public const ushort ContinuationType = 0x0010;
     public const ushort AttributeInfoType = 0x0015;
+    public const ushort LinkInfoType = 0x0002;
+    public const ushort LinkType = 0x0006;
+    public const ushort SymbolTableType = 0x0011;
 
     public sealed record Message(ushort Type, byte[] Body, byte Flags = 0);
 
@@ -154,6 +157,112 @@ internal static class Hdf5Builder
         U64(s, fractalHeap);
         U64(s, fractalHeap == Undefined ? Undefined : 0); // name index B-tree
         return new Message(AttributeInfoType, s.ToArray());
+    }
+
+    /// <summary>A hard link message (version 1, a 1-byte name length) to the object header at <paramref name="address"/>.</summary>
+    public static Message HardLink(string name, ulong address)
+    {
+        byte[] nameBytes = Encoding.UTF8.GetBytes(name);
+        var s = new MemoryStream();
+        s.Write(new byte[] { 1, 0, (byte)nameBytes.Length });
+        s.Write(nameBytes);
+        U64(s, address);
+        return new Message(LinkType, s.ToArray());
+    }
+
+    /// <summary>A soft link message (flag bit 3: the link type follows, 1) to <paramref name="target"/>.</summary>
+    public static Message SoftLink(string name, string target)
+    {
+        byte[] nameBytes = Encoding.UTF8.GetBytes(name);
+        byte[] targetBytes = Encoding.UTF8.GetBytes(target);
+        var s = new MemoryStream();
+        s.Write(new byte[] { 1, 0x08, 1, (byte)nameBytes.Length });
+        s.Write(nameBytes);
+        U16(s, (ushort)targetBytes.Length);
+        s.Write(targetBytes);
+        return new Message(LinkType, s.ToArray());
+    }
+
+    /// <summary>A link info message; a defined <paramref name="fractalHeap"/> means dense link storage.</summary>
+    public static Message LinkInfo(ulong fractalHeap)
+    {
+        var s = new MemoryStream();
+        s.Write(new byte[] { 0, 0 });
+        U64(s, fractalHeap);
+        U64(s, fractalHeap == Undefined ? Undefined : 0); // name index B-tree
+        return new Message(LinkInfoType, s.ToArray());
+    }
+
+    /// <summary>A symbol table message: a version 1 group's B-tree and local heap.</summary>
+    public static Message SymbolTable(ulong tree, ulong heap)
+    {
+        var s = new MemoryStream();
+        U64(s, tree);
+        U64(s, heap);
+        return new Message(SymbolTableType, s.ToArray());
+    }
+
+    /// <summary>A local heap placed at <paramref name="address"/>, its data segment right after its 32-byte
+    /// header: an empty name at offset 0 (as the library writes), then <paramref name="names"/>, each NUL-ended and
+    /// padded to 8. <paramref name="offsets"/> receives each name's offset.</summary>
+    public static byte[] LocalHeap(ulong address, string[] names, out ulong[] offsets)
+    {
+        var data = new MemoryStream();
+        data.Write(new byte[8]);
+        offsets = new ulong[names.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            offsets[i] = (ulong)data.Length;
+            byte[] bytes = Encoding.UTF8.GetBytes(names[i] + "\0");
+            data.Write(bytes);
+            data.Write(new byte[Padded(bytes.Length) - bytes.Length]);
+        }
+
+        var s = new MemoryStream();
+        s.Write("HEAP"u8);
+        s.Write(new byte[4]);
+        U64(s, (ulong)data.Length);
+        U64(s, Undefined); // free list
+        U64(s, address + 32);
+        s.Write(data.ToArray());
+        return s.ToArray();
+    }
+
+    /// <summary>A version 1 B-tree node of group nodes at <paramref name="level"/> over <paramref name="children"/>
+    /// (symbol table nodes at level 0, B-tree nodes above); the keys are left zero (the reader does not use them).</summary>
+    public static byte[] GroupTree(int level, params ulong[] children)
+    {
+        var s = new MemoryStream();
+        s.Write("TREE"u8);
+        s.Write(new byte[] { 0, (byte)level });
+        U16(s, (ushort)children.Length);
+        U64(s, Undefined); // left sibling
+        U64(s, Undefined); // right sibling
+        foreach (ulong child in children)
+        {
+            U64(s, 0); // key
+            U64(s, child);
+        }
+
+        U64(s, 0); // the last key
+        return s.ToArray();
+    }
+
+    /// <summary>A symbol table node ("SNOD" v1) of entries: a name offset in the local heap, an object header address.</summary>
+    public static byte[] SymbolNode(params (ulong NameOffset, ulong Header)[] entries)
+    {
+        var s = new MemoryStream();
+        s.Write("SNOD"u8);
+        s.Write(new byte[] { 1, 0 });
+        U16(s, (ushort)entries.Length);
+        foreach ((ulong nameOffset, ulong header) in entries)
+        {
+            U64(s, nameOffset);
+            U64(s, header);
+            s.Write(new byte[24]); // cache type, reserved, scratch pad
+        }
+
+        return s.ToArray();
     }
 
     /// <summary>A fixed-length string datatype (version 1, class 3) of <paramref name="size"/> bytes.</summary>

@@ -72,6 +72,175 @@ public sealed class Hdf5Tests
         Assert.Equal("Hdf5", result.Format);
     }
 
+    private const string PickledSystemCall = "cos\nsystem\n(S'id'\ntR.";
+
+    [Theory]
+    [InlineData(1, "/frame")]
+    [InlineData(1, "/frame/table")]
+    [InlineData(2, "/frame")]
+    [InlineData(2, "/frame/table")]
+    public void A_pickle_PyTables_would_unpickle_below_the_root_is_critical(int groupVersion, string carrier)
+    {
+        // /frame is a group holding the dataset /frame/table (pandas' layout of a key); one of them carries the pickle.
+        Message[] GroupAttributes() => carrier == "/frame" ? new[] { FixedStringAttribute("hook", PickledSystemCall, groupVersion == 1 ? 1 : 3) } : Array.Empty<Message>();
+        Message[] TableAttributes() => carrier == "/frame/table" ? new[] { FixedStringAttribute("hook", PickledSystemCall, groupVersion == 1 ? 1 : 3) } : Array.Empty<Message>();
+        byte[] file = groupVersion == 1 ? V1Tree(GroupAttributes(), TableAttributes()) : V2Tree(GroupAttributes(), TableAttributes());
+        ModelScanResult result = Scan.Bytes(file, "store.h5");
+        Assert.True(result.Findings.Any(f => f.RuleId == "MA1001" && f.Severity == Severity.Critical && f.Member == $"{carrier} attribute 'hook'"), result.Describe());
+        Assert.Equal(ScanOutcome.Issues, result.Outcome);
+        Assert.Equal("Hdf5", result.Format);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_tree_without_pickles_is_clean(int groupVersion)
+    {
+        Message[] benign = { FixedStringAttribute("pandas_type", "frame_table", groupVersion == 1 ? 1 : 3) };
+        byte[] file = groupVersion == 1 ? V1Tree(benign, benign) : V2Tree(benign, benign);
+        ModelScanResult result = Scan.Bytes(file, "store.h5");
+        Assert.True(result.Outcome == ScanOutcome.Clean && result.Format == "Hdf5", result.Describe());
+    }
+
+    [Theory]
+    [InlineData("pandas_hdfstore_pickled_key_attribute.h5", "/frame")] // pandas' HDFStore (PyTables): version 1 groups
+    [InlineData("hdf5_latest_pickled_dataset_attribute.h5", "/frame/table")] // h5py, latest format: link messages
+    public void A_real_file_with_a_pickle_below_the_root_is_critical_at_its_object(string fixture, string carrier)
+    {
+        ModelScanResult result = Scan.File(Scan.Fixture("malicious/" + fixture));
+        Assert.True(result.Findings.Any(f => f.RuleId == "MA1001" && f.Severity == Severity.Critical && f.Member == $"{carrier} attribute 'hook'"), result.Describe());
+    }
+
+    [Fact]
+    public void Hard_links_that_form_a_cycle_visit_each_object_once()
+    {
+        // /a links to itself, to the root and to /a/b, which links back to /a; a soft link is not followed.
+        var blob = new Hdf5Blob();
+        Message hook = FixedStringAttribute("hook", PickledSystemCall, 3);
+        ulong a = blob.Next;
+        ulong b = a + (ulong)Padded(V2Header(new[] { hook, HardLink("a", 0), HardLink("root", 0), HardLink("b", 0) }).Length);
+        ulong root = a + (ulong)Padded(V2Header(new[] { hook, HardLink("a", 0), HardLink("root", 0), HardLink("b", 0) }).Length)
+            + (ulong)Padded(V2Header(new[] { HardLink("a", 0) }).Length);
+        Assert.Equal(a, blob.Add(V2Header(new[] { hook, HardLink("a", a), HardLink("root", root), HardLink("b", b) })));
+        Assert.Equal(b, blob.Add(V2Header(new[] { HardLink("a", a) })));
+        Assert.Equal(root, blob.RootAddress);
+        byte[] file = File(2, V2Header(new[] { LinkInfo(Undefined), HardLink("a", a), SoftLink("again", "/a") }), blob.ToArray());
+        ModelScanResult result = Scan.Bytes(file, "store.h5");
+        Assert.Single(result.Findings, f => f.RuleId == "MA1001" && f.Member == "/a attribute 'hook'");
+        Assert.Equal(ScanOutcome.Issues, result.Outcome);
+        AssertWithinBudget(file);
+    }
+
+    [Fact]
+    public void More_objects_than_the_bound_are_a_limit()
+    {
+        // The root links the bound's number of distinct addresses other than its own: with the root, one object too
+        // many (counted as they are found, before any is read).
+        IEnumerable<Message> links = Enumerable.Range(0, Hdf5Tree.MaxObjects).Select(i => HardLink($"n{i}", (1UL << 32) + (ulong)i));
+        AssertMalformed(File(2, V2Header(links.ToArray())), "MA9002", "objects");
+    }
+
+    [Theory]
+    [InlineData(Hdf5Tree.MaxDepth, ScanOutcome.Issues)]
+    [InlineData(Hdf5Tree.MaxDepth + 1, ScanOutcome.Inconclusive)]
+    public void A_tree_deeper_than_the_bound_is_a_limit(int depth, ScanOutcome outcome)
+    {
+        // A chain of groups, the deepest carrying a pickle: /g/g/…/g.
+        var blob = new Hdf5Blob();
+        ulong child = blob.Add(V2Header(new[] { FixedStringAttribute("hook", PickledSystemCall, 3) }));
+        for (int i = 1; i < depth; i++)
+        {
+            child = blob.Add(V2Header(new[] { HardLink("g", child) }));
+        }
+
+        ModelScanResult result = Scan.Bytes(File(2, V2Header(new[] { HardLink("g", child) }), blob.ToArray()), "store.h5");
+        Assert.True(result.Outcome == outcome, result.Describe());
+        Assert.Equal(outcome == ScanOutcome.Issues, result.Has("MA1001", Severity.Critical));
+        Assert.Equal(outcome == ScanOutcome.Inconclusive, result.Findings.Any(f => f.RuleId == "MA9002" && f.Message.Contains("deeper", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("tree")]
+    [InlineData("heap")]
+    [InlineData("node")]
+    [InlineData("data")]
+    public void A_group_structure_past_the_file_is_a_parse_error(string broken)
+    {
+        const ulong far = 1UL << 40;
+        var blob = new Hdf5Blob();
+        ulong heapAddress = blob.Next;
+        byte[] heap = LocalHeap(heapAddress, new[] { "frame" }, out ulong[] offsets);
+        if (broken == "data")
+        {
+            BitConverter.GetBytes(far).CopyTo(heap, 24); // the data segment's address
+        }
+
+        blob.Add(heap);
+        ulong group = blob.Add(V1Header(Array.Empty<Message>()));
+        ulong node = blob.Add(SymbolNode((offsets[0], group)));
+        ulong tree = blob.Add(GroupTree(0, broken == "node" ? far : node));
+        Message table = SymbolTable(broken == "tree" ? far : tree, broken == "heap" ? far : heapAddress);
+        AssertMalformed(File(0, V1Header(new[] { table }), blob.ToArray()), "MA9001", "past the end");
+    }
+
+    [Fact]
+    public void A_group_B_tree_that_points_back_to_itself_ends()
+    {
+        var blob = new Hdf5Blob();
+        ulong heapAddress = blob.Add(LocalHeap(blob.Next, Array.Empty<string>(), out _));
+        ulong tree = blob.Next;
+        blob.Add(GroupTree(1, tree));
+        byte[] file = File(0, V1Header(new[] { SymbolTable(tree, heapAddress), FixedStringAttribute("hook", PickledSystemCall) }), blob.ToArray());
+        ModelScanResult result = Scan.Bytes(file, "store.h5");
+        Assert.True(result.Has("MA1001", Severity.Critical), result.Describe());
+        AssertWithinBudget(file);
+    }
+
+    [Fact]
+    public void Dense_link_storage_is_reported_not_passed()
+    {
+        AssertMalformed(File(2, V2Header(new[] { LinkInfo(4096) })), "MA9001", "links densely");
+    }
+
+    [Fact]
+    public void Dense_attribute_storage_below_the_root_is_reported_not_passed()
+    {
+        var blob = new Hdf5Blob();
+        ulong group = blob.Add(V2Header(new[] { AttributeInfo(4096) }));
+        AssertMalformed(File(2, V2Header(new[] { HardLink("frame", group) }), blob.ToArray()), "MA9001", "/frame stores its attributes densely");
+    }
+
+    // Version 1 groups: the root's symbol table → B-tree → SNOD → /frame, whose symbol table leads to /frame/table.
+    private static byte[] V1Tree(Message[] groupAttributes, Message[] tableAttributes)
+    {
+        var blob = new Hdf5Blob();
+        ulong table = blob.Add(V1Header(tableAttributes));
+        ulong frame = V1Group(blob, groupAttributes, ("table", table));
+        ulong heap = blob.Next;
+        blob.Add(LocalHeap(heap, new[] { "frame" }, out ulong[] offsets));
+        ulong node = blob.Add(SymbolNode((offsets[0], frame)));
+        ulong tree = blob.Add(GroupTree(0, node));
+        return File(0, V1Header(new[] { SymbolTable(tree, heap) }), blob.ToArray());
+    }
+
+    private static ulong V1Group(Hdf5Blob blob, Message[] attributes, (string Name, ulong Address) child)
+    {
+        ulong heap = blob.Next;
+        blob.Add(LocalHeap(heap, new[] { child.Name }, out ulong[] offsets));
+        ulong node = blob.Add(SymbolNode((offsets[0], child.Address)));
+        ulong tree = blob.Add(GroupTree(0, node));
+        return blob.Add(V1Header(attributes.Append(SymbolTable(tree, heap))));
+    }
+
+    // Version 2 groups: link messages in the headers.
+    private static byte[] V2Tree(Message[] groupAttributes, Message[] tableAttributes)
+    {
+        var blob = new Hdf5Blob();
+        ulong table = blob.Add(V2Header(tableAttributes));
+        ulong frame = blob.Add(V2Header(groupAttributes.Append(HardLink("table", table))));
+        return File(2, V2Header(new[] { LinkInfo(Undefined), HardLink("frame", frame) }), blob.ToArray());
+    }
+
     [Fact]
     public void A_string_array_and_a_number_are_skipped_not_read_as_configs()
     {
@@ -179,15 +348,15 @@ public sealed class Hdf5Tests
     [Fact]
     public void More_root_attributes_than_the_bound_are_a_limit()
     {
-        IEnumerable<Message> many = Enumerable.Range(0, Hdf5RootAttributes.MaxRootAttributes + 1)
+        IEnumerable<Message> many = Enumerable.Range(0, Hdf5ObjectAttributes.MaxAttributesPerObject + 1)
             .Select(i => Attribute($"a{i}", Int(4), Scalar(), BitConverter.GetBytes(i)));
-        AssertMalformed(File(0, V1Header(many.ToArray())), "MA9002", "root attributes");
+        AssertMalformed(File(0, V1Header(many.ToArray())), "MA9002", "attributes on /");
     }
 
     [Fact]
     public void Root_attributes_up_to_the_bound_are_read()
     {
-        IEnumerable<Message> many = Enumerable.Range(0, Hdf5RootAttributes.MaxRootAttributes - 1)
+        IEnumerable<Message> many = Enumerable.Range(0, Hdf5ObjectAttributes.MaxAttributesPerObject - 1)
             .Select(i => Attribute($"a{i}", Int(4), Scalar(), BitConverter.GetBytes(i)))
             .Append(FixedStringAttribute("model_config", Malicious));
         ModelScanResult result = Scan.Bytes(File(0, V1Header(many.ToArray())), "model.h5");

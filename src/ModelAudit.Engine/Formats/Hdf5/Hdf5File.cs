@@ -12,6 +12,7 @@ namespace ModelAudit.Engine.Formats.Hdf5;
 internal sealed class Hdf5File
 {
     private readonly Stream _stream;
+    private ulong _structureBytes;
 
     public Hdf5File(Stream stream, long superblockAddress, int maxBlockBytes, CancellationToken cancellationToken)
     {
@@ -35,6 +36,18 @@ internal sealed class Hdf5File
     public int SizeOfOffsets { get; set; } = 8;
 
     public int SizeOfLengths { get; set; } = 8;
+
+    /// <summary>Counts the bytes of a structure the tree walk reads once (an object header chunk, a B-tree node, a
+    /// symbol table node): distinct structures of a well-formed file never overlap, so together they fit in the file.
+    /// More is a file whose addresses point into each other's bytes to multiply the work.</summary>
+    public void CountStructureBytes(ulong length)
+    {
+        _structureBytes += length;
+        if (_structureBytes > (ulong)Length)
+        {
+            throw new ScanLimitExceededException("Hdf5StructureBytes", $"the HDF5 object headers and group nodes read add up to more bytes than the {Length:N0}-byte file holds");
+        }
+    }
 
     /// <summary>The "undefined address" of this file: every bit of an offset set.</summary>
     public bool IsUndefined(ulong address) => address == (SizeOfOffsets == 8 ? ulong.MaxValue : (1UL << (8 * SizeOfOffsets)) - 1);

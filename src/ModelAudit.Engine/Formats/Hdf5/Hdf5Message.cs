@@ -3,7 +3,10 @@ namespace ModelAudit.Engine.Formats.Hdf5;
 /// <summary>One header message of an object header: its type, its flags and a cursor over its body.</summary>
 internal sealed record Hdf5Message(ushort Type, byte Flags, Hdf5Cursor Body)
 {
+    public const ushort LinkInfo = 0x0002;
+    public const ushort Link = 0x0006;
     public const ushort Continuation = 0x0010;
+    public const ushort SymbolTable = 0x0011;
     public const ushort Attribute = 0x000C;
     public const ushort AttributeInfo = 0x0015;
 

@@ -54,6 +54,7 @@ internal static class Hdf5ObjectHeader
             }
 
             headerBytes += length;
+            file.CountStructureBytes(length);
             Hdf5Cursor chunk = file.Cursor(at, length, "object header chunk");
             if (v2 && continuation)
             {

@@ -9,10 +9,10 @@ using ModelAudit.Engine.Scanning;
 namespace ModelAudit.Engine.Formats.Hdf5;
 
 /// <summary>
-/// HDF5 files, read for the root group's attributes only, by our own reader (<see cref="Hdf5RootAttributes"/>;
-/// datasets are never read): a legacy Keras H5 model carries its architecture in the <c>model_config</c> attribute (JSON), which goes to
-/// <see cref="KerasConfigInspector"/> with the recorded <c>keras_version</c>; every string attribute goes to the
-/// analyzers. HDF5 runs no code of its own, so an HDF5 file without a Keras config (v3 model.weights.h5, arrays) is data.
+/// HDF5 files, read for the attributes of every group and dataset by our own reader (<see cref="Hdf5Tree"/>; datasets'
+/// data are never read): a legacy Keras H5 model carries its architecture in the root's <c>model_config</c> attribute
+/// (JSON), which goes to <see cref="KerasConfigInspector"/> with the recorded <c>keras_version</c>; every string
+/// attribute goes to the analyzers, and those PyTables would unpickle to the pickle engine. HDF5 runs no code of its own, so an HDF5 file without a Keras config (v3 model.weights.h5, arrays) is data.
 /// </summary>
 internal sealed class Hdf5Scanner : IFormatScanner
 {
@@ -32,17 +32,31 @@ internal sealed class Hdf5Scanner : IFormatScanner
     public void Scan(ScanInput input, ScanContext context)
     {
         Stream stream = SeekableCopy.Of(input.Stream, "HDF5 file", context);
-        List<(string Name, string Value, byte[] Bytes)> attributes = Hdf5RootAttributes.Read(stream,
-            SuperblockAddress(input.Head) ?? throw new NotThisFormatException("no HDF5 signature where the library looks for one"), context);
-        foreach ((string name, string value, byte[] bytes) in attributes)
+        long superblock = SuperblockAddress(input.Head) ?? throw new NotThisFormatException("no HDF5 signature where the library looks for one");
+        var file = new Hdf5File(stream, superblock, context.Limits.MaxHeaderBytes, context.CancellationToken);
+        ulong root = Hdf5Superblock.ReadRootAddress(file);
+        foreach (Hdf5Object hdf5Object in Hdf5Tree.Walk(file, root))
         {
-            context.Analyze(new ContentFragment(value, name, ContentKind.Metadata));
-            if (PyTablesUnpickles(bytes))
+            foreach ((string name, string value, byte[] bytes) in hdf5Object.Attributes)
             {
-                context.ScanChild($"attribute '{name}'", new MemoryStream(bytes, writable: false), bytes.Length);
+                string member = hdf5Object.IsRoot ? $"attribute '{name}'" : $"{hdf5Object.Path} attribute '{name}'";
+                context.Analyze(new ContentFragment(value, member, ContentKind.Metadata));
+                if (PyTablesUnpickles(bytes))
+                {
+                    context.ScanChild(member, new MemoryStream(bytes, writable: false), bytes.Length);
+                }
+            }
+
+            if (hdf5Object.IsRoot)
+            {
+                InspectKerasConfig(hdf5Object.Attributes, context);
             }
         }
+    }
 
+    // Keras reads its configs from the root group's attributes only.
+    private static void InspectKerasConfig(IReadOnlyList<(string Name, string Value, byte[] Bytes)> attributes, ScanContext context)
+    {
         // The library finds an attribute by name at its first message.
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((string name, string value, _) in attributes)
