@@ -39,6 +39,7 @@ public sealed class FixtureTests
     [InlineData("torch_legacy_os_system.pt", "MA1001", "PyTorchLegacy")]
     [InlineData("joblib_payload_after_array.joblib", "MA1001", "Joblib")]
     [InlineData("pytables_pickled_attribute.h5", "MA1001", "Hdf5")]
+    [InlineData("xgboost_legacy_pickled_attribute.model", "MA1001", "XGBoostBinary")]
     [InlineData("pandas_hdfstore_pickled_key_attribute.h5", "MA1001", "Hdf5")]
     [InlineData("hdf5_latest_pickled_dataset_attribute.h5", "MA1001", "Hdf5")]
     [InlineData("joblib_payload_zlib.joblib", "MA1001", "Zlib")]

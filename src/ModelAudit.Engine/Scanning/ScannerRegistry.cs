@@ -82,6 +82,7 @@ internal sealed class ScannerRegistry
             new DvcPointerScanner(),
             new ExecutableScanner(),
             new XGBoostScanner(),
+            new XGBoostBinaryScanner(),
             new LightGbmScanner(),
             new CatBoostScanner(),
             new PmmlScanner(),

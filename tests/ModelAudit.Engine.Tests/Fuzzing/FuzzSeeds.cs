@@ -98,6 +98,8 @@ internal static class FuzzSeeds
         yield return Malicious("auto_map config", "config.json", "{\"model_type\":\"x\",\"auto_map\":{\"AutoModel\":\"modeling_x.XModel\"}}"u8.ToArray());
         yield return Benign("yaml", "MLmodel", "flavors:\n  python_function:\n    loader_module: mlflow.sklearn\n"u8.ToArray());
         yield return Malicious("python", "modeling.py", "import os\nos.system('id')\n"u8.ToArray());
+        yield return Other("dvc pointer", "model.pkl.dvc", "outs:\n- md5: 0123456789abcdef0123456789abcdef\n  size: 120\n  hash: md5\n  path: model.pkl\n"u8.ToArray());
+        yield return Other("dvc pointer leaving the project", "model.pkl.dvc", "outs:\n- md5: 0123456789abcdef0123456789abcdef\n  size: 120\n  path: ../../etc/evil.pkl\n"u8.ToArray());
         yield return Benign("requirements", "requirements.txt", "numpy>=1.26\nsafetensors>=0.4\n"u8.ToArray());
     }
 

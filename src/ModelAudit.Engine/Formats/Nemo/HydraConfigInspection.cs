@@ -78,7 +78,8 @@ internal sealed class HydraConfigInspection : ArchiveInspection
                 }
             }
         }
-        catch (YamlException ex)
+        // YamlDotNet's parser also fails with InvalidOperationException on some malformed streams (as YamlWalk knows).
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
         {
             throw new ModelFormatException($"'{memberName}' is not valid YAML: {ex.Message}");
         }

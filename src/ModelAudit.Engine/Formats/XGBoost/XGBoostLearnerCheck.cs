@@ -171,9 +171,12 @@ internal sealed class XGBoostLearnerCheck
 
     // Attributes are free text set by the user or a wrapper; a base64 pickle there is what a loader that
     // round-trips Python objects through them would unpickle.
-    private void ScanIfPickle(string text, string keyPath)
+    private void ScanIfPickle(string text, string keyPath) => ScanIfPickle(_context, text, keyPath);
+
+    /// <summary>Scans an attribute value that is a base64-encoded pickle (shared with the legacy binary reader).</summary>
+    internal static void ScanIfPickle(ScanContext context, string text, string keyPath)
     {
-        if (text.Length < 8 || text.Length > _context.Limits.MaxPickleInlineBytes || !text.StartsWith("gA", StringComparison.Ordinal))
+        if (text.Length < 8 || text.Length > context.Limits.MaxPickleInlineBytes || !text.StartsWith("gA", StringComparison.Ordinal))
         {
             return;
         }
@@ -181,8 +184,8 @@ internal sealed class XGBoostLearnerCheck
         byte[] bytes = new byte[text.Length];
         if (Convert.TryFromBase64String(text, bytes, out int written) && written > 2 && bytes[0] == 0x80 && bytes[1] is >= 2 and <= 5)
         {
-            _context.Report(RuleIds.EmbeddedPickle, $"Attribute '{keyPath}' holds a base64-encoded pickle; it was scanned.", null, keyPath);
-            _context.ScanChild(keyPath, new MemoryStream(bytes, 0, written, writable: false), written);
+            context.Report(RuleIds.EmbeddedPickle, $"Attribute '{keyPath}' holds a base64-encoded pickle; it was scanned.", null, keyPath);
+            context.ScanChild(keyPath, new MemoryStream(bytes, 0, written, writable: false), written);
         }
     }
 
