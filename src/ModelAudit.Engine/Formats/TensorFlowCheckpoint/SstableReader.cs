@@ -57,7 +57,15 @@ internal static class SstableReader
     }
 
     private static (long Offset, long Size) ReadHandle(byte[] data, ref int pos, int end) =>
-        ((long)ReadVarint(data, ref pos, end), (long)ReadVarint(data, ref pos, end));
+        (ReadOffset(data, ref pos, end), ReadOffset(data, ref pos, end));
+
+    // A varint may carry 64 bits; an offset or size past long's range is no position in any file (and a checked cast
+    // of it would throw OverflowException).
+    private static long ReadOffset(byte[] data, ref int pos, int end)
+    {
+        ulong value = ReadVarint(data, ref pos, end);
+        return value <= long.MaxValue ? (long)value : throw new ModelFormatException("A block handle in the checkpoint index is out of range.");
+    }
 
     private static IEnumerable<(byte[] Key, byte[] Value)> Block(byte[] table, long offset, long size)
     {
