@@ -403,6 +403,12 @@ internal sealed partial class PickleMachine
                         offset);
                 }
 
+                if (length > long.MaxValue - start)
+                {
+                    // No file holds it: both unpicklers fail reading it (a checked sum would throw OverflowException).
+                    throw new PickleRejectedException($"a FRAME of {length:N0} bytes, longer than any file", offset);
+                }
+
                 _frameEnd = start + length;
                 _frameStart = offset;
                 _reader.TrackFrame(_frameEnd);

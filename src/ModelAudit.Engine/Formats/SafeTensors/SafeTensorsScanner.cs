@@ -53,7 +53,7 @@ internal sealed class SafeTensorsScanner : IFormatScanner
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
         long? fileLength = input.Length;
         if (headerLength < 2 || headerLength > (ulong)context.Limits.MaxHeaderBytes
-            || (fileLength is { } len && headerLength > (ulong)(len - 8)))
+            || (fileLength is { } len && (len < 8 || headerLength > (ulong)(len - 8))))
         {
             context.Report(RuleIds.SafeTensorsHeaderBounds,
                 $"Header length {headerLength:N0} is out of bounds (file {fileLength?.ToString("N0") ?? "of unknown size"} bytes, limit {context.Limits.MaxHeaderBytes:N0}).",
