@@ -10,4 +10,11 @@ internal sealed record RemoteAccess(
     string? Region,
     string? ProfileName,
     long? MaxDownloadSize,
-    CancellationToken CancellationToken);
+    CancellationToken CancellationToken)
+{
+    /// <summary>-CacheDirectory as a full path; null leaves the choice to MODELAUDIT_CACHE_DIR.</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>-NoCache: no download cache, whatever names one.</summary>
+    public bool NoCache { get; init; }
+}

@@ -3,6 +3,7 @@ using System.Reflection;
 using ModelAudit.Engine.Reporting;
 using ModelAudit.Engine.Scanning;
 using ModelAudit.Engine.Sources;
+using ModelAudit.Engine.Sources.Cache;
 using ModelAudit.Engine.Sources.S3;
 
 namespace ModelAudit.Commands;
@@ -113,8 +114,10 @@ internal sealed class ScanRunner
     /// as (path, message, error id).</summary>
     public void AddRemote(string uri, RemoteAccess access, int input, Action<string, string, string> failed)
     {
+        DownloadCache? cache = CacheFor(access);
         var s3 = new S3Settings
         {
+            Cache = cache,
             Credential = access.Credential,
             EndpointUrl = access.EndpointUrl,
             Region = access.Region,
@@ -122,11 +125,25 @@ internal sealed class ScanRunner
             MaxDownloadSize = access.MaxDownloadSize,
             CancellationToken = access.CancellationToken,
         };
-        IScanSource source = RemoteTarget.SourceFor(uri, access.Credential?.Password, s3);
+        var reads = new RemoteReadSettings { MaxDownloadSize = access.MaxDownloadSize, Cache = cache };
+        IScanSource source = RemoteTarget.SourceFor(uri, access.Credential?.Password, s3, reads);
         foreach (ScanItem item in source.Enumerate(_engine.Options, e => failed(e.Path, e.Message, ErrorIdOf(e.Kind))))
         {
             _items.Add(item);
             _inputOf.Add(input);
+        }
+    }
+
+    // A cache folder that cannot be made is a settings error of this URI, like a missing AWS profile.
+    private static DownloadCache? CacheFor(RemoteAccess access)
+    {
+        try
+        {
+            return DownloadCache.Resolve(access.CacheDirectory, access.NoCache);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new ArgumentException($"The download cache folder cannot be used: {ex.Message}", ex);
         }
     }
 

@@ -41,6 +41,21 @@ public sealed class ArtifactorySourceTests : IDisposable
     public void Other_urls_are_not_repository_paths(string text) => Assert.Null(ArtifactoryLocation.TryParse(text));
 
     [Fact]
+    public void A_file_that_needs_more_than_the_download_cap_is_inconclusive_not_clean()
+    {
+        const int cap = 2 << 20;
+        _artifactory.AddFile(Repo, "big/w.safetensors", RemoteScan.SafeTensors(8 << 20));
+
+        var (results, _) = RemoteScan.All(new ArtifactorySource(ArtifactoryLocation.TryParse(Url("big"))!, null, new RemoteReadSettings { MaxDownloadSize = cap }));
+
+        ModelScanResult capped = Assert.Single(results);
+        Assert.Equal(ScanOutcome.Inconclusive, capped.Outcome);
+        Assert.Contains("-MaxDownloadSize", capped.Findings.Single(f => f.RuleId == "MA9002").Message, StringComparison.Ordinal);
+        Assert.Empty(capped.Errors);
+        Assert.True(_artifactory.BytesServed <= cap, $"{_artifactory.BytesServed:N0} bytes transferred");
+    }
+
+    [Fact]
     public void A_folder_is_listed_deep_and_each_file_scanned_under_its_url()
     {
         _artifactory.AddFile(Repo, "fraud/v1/model.safetensors", RemoteScan.SafeTensors());

@@ -103,6 +103,22 @@ public sealed class GcsSourceTests : IDisposable
     }
 
     [Fact]
+    public void An_object_that_needs_more_than_the_download_cap_is_inconclusive_not_clean()
+    {
+        const int cap = 2 << 20;
+        _gcs.AddObject(Bucket, "w.safetensors", RemoteScan.SafeTensors(8 << 20));
+        var source = new GcsSource(GcsLocation.TryParse($"gs://{Bucket}")!, new Uri(_gcs.Endpoint), null, new RemoteReadSettings { MaxDownloadSize = cap });
+
+        var (results, _) = RemoteScan.All(source);
+
+        ModelScanResult capped = Assert.Single(results);
+        Assert.Equal(ScanOutcome.Inconclusive, capped.Outcome);
+        Assert.Contains("-MaxDownloadSize", capped.Findings.Single(f => f.RuleId == "MA9002").Message, StringComparison.Ordinal);
+        Assert.Empty(capped.Errors);
+        Assert.True(_gcs.BytesServed <= cap, $"{_gcs.BytesServed:N0} bytes transferred");
+    }
+
+    [Fact]
     public void The_token_goes_to_the_api_only_never_across_a_redirect_and_never_into_output()
     {
         _gcs.RequiredAuthorization = "Bearer " + Token;

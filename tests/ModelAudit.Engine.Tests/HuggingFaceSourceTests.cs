@@ -90,6 +90,22 @@ public sealed class HuggingFaceSourceTests : IDisposable
     }
 
     [Fact]
+    public void A_file_that_needs_more_than_the_download_cap_is_inconclusive_not_clean()
+    {
+        const int cap = 2 << 20;
+        _hub.AddFile("models", Repo, "w.safetensors", SafeTensors(8 << 20), lfs: true);
+        var source = new HuggingFaceSource(HuggingFaceRepo.TryParse($"hf://{Repo}", null)!, new Uri(_hub.Endpoint), null, new RemoteReadSettings { MaxDownloadSize = cap });
+
+        var (results, _) = RemoteScan.All(source);
+
+        ModelScanResult capped = Assert.Single(results);
+        Assert.Equal(ScanOutcome.Inconclusive, capped.Outcome);
+        Assert.Contains("-MaxDownloadSize", capped.Findings.Single(f => f.RuleId == "MA9002").Message, StringComparison.Ordinal);
+        Assert.Empty(capped.Errors);
+        Assert.True(_hub.BytesServed <= cap, $"{_hub.BytesServed:N0} bytes transferred");
+    }
+
+    [Fact]
     public void A_repository_scans_each_file_with_its_uri_as_path()
     {
         _hub.AddFile("models", Repo, "model.safetensors", SafeTensors(), lfs: true);

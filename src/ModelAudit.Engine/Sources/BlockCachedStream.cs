@@ -83,6 +83,17 @@ public sealed class BlockCachedStream : Stream
     {
     }
 
+    // The reader may hold a file (a download cache entry being written): it goes with the stream.
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _reader is IDisposable owned)
+        {
+            owned.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();

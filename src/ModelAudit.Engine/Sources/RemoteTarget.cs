@@ -32,9 +32,10 @@ public static class RemoteTarget
             || (MlflowSchemes.Contains(scheme, StringComparer.OrdinalIgnoreCase) && rest.StartsWith('/'));
     }
 
-    /// <summary>The source for a remote URI (<paramref name="s3"/>: endpoint, region, profile and keys for s3://). Throws <see cref="NotSupportedException"/> for a store not supported yet
+    /// <summary>The source for a remote URI (<paramref name="s3"/>: endpoint, region, profile and keys for s3://;
+    /// <paramref name="reads"/>: the download cap and cache of the other stores). Throws <see cref="NotSupportedException"/> for a store not supported yet
     /// and <see cref="FormatException"/> for a URI its store cannot mean.</summary>
-    public static IScanSource SourceFor(string uri, string? token, S3Settings? s3 = null)
+    public static IScanSource SourceFor(string uri, string? token, S3Settings? s3 = null, RemoteReadSettings? reads = null)
     {
         if (uri.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
@@ -45,7 +46,7 @@ public static class RemoteTarget
         Uri endpoint = HuggingFaceSource.EndpointFromEnvironment();
         if (HuggingFaceRepo.TryParse(uri, endpoint.Authority) is { } repo)
         {
-            return new HuggingFaceSource(repo, endpoint, token ?? HuggingFaceSource.TokenFromEnvironment());
+            return new HuggingFaceSource(repo, endpoint, token ?? HuggingFaceSource.TokenFromEnvironment(), reads);
         }
 
         if (uri.StartsWith("hf://", StringComparison.OrdinalIgnoreCase) || IsHubHost(uri))
@@ -53,7 +54,7 @@ public static class RemoteTarget
             throw new FormatException($"'{uri}' is not a Hugging Face repository reference (hf://org/repo[@revision][/path]).");
         }
 
-        if (SourceForStore(uri, token) is { } store)
+        if (SourceForStore(uri, token, reads) is { } store)
         {
             return store;
         }
@@ -63,24 +64,24 @@ public static class RemoteTarget
     }
 
     // Google Cloud Storage, MLflow and Artifactory; each reads its own endpoint and credential variables.
-    private static IScanSource? SourceForStore(string uri, string? token)
+    private static IScanSource? SourceForStore(string uri, string? token, RemoteReadSettings? reads)
     {
         if (uri.StartsWith("gs://", StringComparison.OrdinalIgnoreCase))
         {
             GcsLocation location = GcsLocation.TryParse(uri)
                 ?? throw new FormatException($"'{uri}' is not a Cloud Storage location (gs://bucket[/prefix]).");
-            return new GcsSource(location, GcsSource.EndpointFromEnvironment(), token ?? GcsSource.TokenFromEnvironment());
+            return new GcsSource(location, GcsSource.EndpointFromEnvironment(), token ?? GcsSource.TokenFromEnvironment(), reads);
         }
 
         if (uri.StartsWith("models:", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("runs:", StringComparison.OrdinalIgnoreCase))
         {
             MlflowReference reference = MlflowReference.TryParse(uri)
                 ?? throw new FormatException($"'{uri}' is not an MLflow reference (models:/Name/Version|Stage|latest, models:/Name@alias, runs:/RunId/path).");
-            return new MlflowSource(reference, MlflowSource.TrackingUriFromEnvironment(), MlflowSource.AuthorizationFromEnvironment(token));
+            return new MlflowSource(reference, MlflowSource.TrackingUriFromEnvironment(), MlflowSource.AuthorizationFromEnvironment(token), reads);
         }
 
         return ArtifactoryLocation.TryParse(uri) is { } artifactory
-            ? new ArtifactorySource(artifactory, token ?? ArtifactorySource.TokenFromEnvironment())
+            ? new ArtifactorySource(artifactory, token ?? ArtifactorySource.TokenFromEnvironment(), reads)
             : null;
     }
 

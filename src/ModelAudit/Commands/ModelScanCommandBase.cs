@@ -80,13 +80,27 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? ProfileName { get; set; }
 
-    /// <summary>Most bytes one remote (s3://) object may transfer. Objects are read by ranges, so a header that rejects
+    /// <summary>Most bytes one remote object (any store) may transfer. Objects are read by ranges, so a header that rejects
     /// an object costs little; one that needs more than this is reported Inconclusive. Default: no cap.</summary>
     [Parameter(ParameterSetName = UriSet)]
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateRange(1, long.MaxValue)]
     public long MaxDownloadSize { get; set; }
+
+    /// <summary>A folder that keeps whole remote objects by URI and version (ETag, generation, LFS oid, sha256), so a
+    /// second scan of an unchanged object transfers nothing. Without it: MODELAUDIT_CACHE_DIR, else no cache.</summary>
+    [Parameter(ParameterSetName = UriSet)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>Reads remote objects from the store even when -CacheDirectory or MODELAUDIT_CACHE_DIR names a cache.</summary>
+    [Parameter(ParameterSetName = UriSet)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter NoCache { get; set; }
 
     /// <summary>Scan the files in sub-folders of folder targets too.</summary>
     [Parameter(ParameterSetName = PathSet)]
@@ -296,7 +310,12 @@ public abstract class ModelScanCommandBase : PSCmdlet, IDisposable
         int input = _inputs.Count;
         _inputs.Add(uri);
         var access = new RemoteAccess(Credential?.GetNetworkCredential(), EndpointUrl, Region, ProfileName,
-            MyInvocation.BoundParameters.ContainsKey(nameof(MaxDownloadSize)) ? MaxDownloadSize : null, StopToken);
+            MyInvocation.BoundParameters.ContainsKey(nameof(MaxDownloadSize)) ? MaxDownloadSize : null, StopToken)
+        {
+            // Relative to PowerShell's location, not the process's working folder.
+            CacheDirectory = CacheDirectory is null ? null : GetUnresolvedProviderPathFromPSPath(CacheDirectory),
+            NoCache = NoCache.IsPresent,
+        };
         try
         {
             _runner!.AddRemote(uri, access, input, (path, message, errorId) =>

@@ -258,8 +258,9 @@ public sealed class FakeHub : IDisposable
         context.Response.ContentLength64 = length;
         context.Response.AddHeader("ETag", "\"" + (file.Sha256 ?? GitOid(file.Path)) + "\"");
         long send = Truncate.Contains(file.Path) ? length / 2 : length;
-        context.Response.OutputStream.Write(content, (int)from, (int)send);
+        // Counted before the write: a client that has read the bytes must find them counted (tests measure right after).
         Interlocked.Add(ref _bytesServed, send);
+        context.Response.OutputStream.Write(content, (int)from, (int)send);
         if (send < length)
         {
             context.Response.Abort(); // a connection that drops mid-body

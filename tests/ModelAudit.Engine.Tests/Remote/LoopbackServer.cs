@@ -158,8 +158,9 @@ public abstract class LoopbackServer : IDisposable
 
         long length = to - from + 1;
         context.Response.ContentLength64 = length;
-        context.Response.OutputStream.Write(content, (int)from, (int)length);
+        // Counted before the write: a client that has read the bytes must find them counted (tests measure right after).
         Interlocked.Add(ref _bytesServed, length);
+        context.Response.OutputStream.Write(content, (int)from, (int)length);
     }
 
     private static (HttpListener, string) Start()

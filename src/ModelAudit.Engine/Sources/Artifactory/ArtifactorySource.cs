@@ -18,10 +18,10 @@ public sealed class ArtifactorySource : IScanSource
     private readonly ArtifactoryLocation _location;
     private readonly RemoteHttp _http;
 
-    public ArtifactorySource(ArtifactoryLocation location, string? token)
+    public ArtifactorySource(ArtifactoryLocation location, string? token, RemoteReadSettings? reads = null)
     {
         _location = location;
-        _http = new RemoteHttp(location.Base, token is null ? null : new AuthenticationHeaderValue("Bearer", token));
+        _http = new RemoteHttp(location.Base, token is null ? null : new AuthenticationHeaderValue("Bearer", token), reads: reads);
     }
 
     /// <summary>The HTTP client of this source (bytes received, for progress and tests).</summary>

@@ -28,11 +28,11 @@ public sealed class GcsSource : IScanSource
     private readonly Uri _endpoint;
     private readonly RemoteHttp _http;
 
-    public GcsSource(GcsLocation location, Uri endpoint, string? token)
+    public GcsSource(GcsLocation location, Uri endpoint, string? token, RemoteReadSettings? reads = null)
     {
         _location = location;
         _endpoint = endpoint;
-        _http = new RemoteHttp(endpoint, token is null ? null : new AuthenticationHeaderValue("Bearer", token));
+        _http = new RemoteHttp(endpoint, token is null ? null : new AuthenticationHeaderValue("Bearer", token), reads: reads);
     }
 
     /// <summary>The HTTP client of this source (bytes received, for progress and tests).</summary>

@@ -5,12 +5,14 @@ namespace ModelAudit.Engine.Sources.Http;
 /// <summary>
 /// An object behind a URL, read by ranged GETs. The length comes from the store's listing; every 206 answer's
 /// Content-Range must agree with it, so an object that changed between listing and reading is an error rather
-/// than a mix of two versions.
+/// than a mix of two versions. Bytes transferred are counted against -MaxDownloadSize (the client's
+/// <see cref="RemoteHttp.Reads"/>), per object as for S3.
 /// </summary>
 public sealed class HttpRangeReader : IRangeReader
 {
     private readonly RemoteHttp _http;
     private readonly Uri _uri;
+    private long _transferred;
 
     public HttpRangeReader(RemoteHttp http, Uri uri, long length)
     {
@@ -31,6 +33,12 @@ public sealed class HttpRangeReader : IRangeReader
         }
 
         long want = Math.Min(buffer.Length, Length - offset);
+        if (_http.Reads.MaxDownloadSize is { } cap && _transferred + want > cap)
+        {
+            throw new DownloadLimitException(
+                $"{RemoteHttp.Display(_uri)}: reading on would transfer more than the {cap:N0}-byte -MaxDownloadSize ({_transferred:N0} of {Length:N0} bytes read); the rest was not scanned.");
+        }
+
         using HttpResponseMessage response = _http.Get(_uri, (offset, offset + want - 1), cancellationToken);
         if (response.StatusCode == HttpStatusCode.PartialContent)
         {
@@ -60,6 +68,7 @@ public sealed class HttpRangeReader : IRangeReader
             read += n;
         }
 
+        _transferred += read;
         _http.CountReceived(read);
         if (read < want)
         {

@@ -26,8 +26,9 @@ public sealed class RemoteHttp : IDisposable
     private readonly AuthenticationHeaderValue? _authorization;
 
     /// <summary>A client that sends <paramref name="authorization"/> only to <paramref name="credentialHost"/>'s scheme, host and port.</summary>
-    public RemoteHttp(Uri? credentialHost, AuthenticationHeaderValue? authorization, TimeSpan? timeout = null)
+    public RemoteHttp(Uri? credentialHost, AuthenticationHeaderValue? authorization, TimeSpan? timeout = null, RemoteReadSettings? reads = null)
     {
+        Reads = reads ?? RemoteReadSettings.None;
         _credentialHost = credentialHost;
         _authorization = authorization;
         _client = new HttpClient(new SocketsHttpHandler
@@ -41,6 +42,9 @@ public sealed class RemoteHttp : IDisposable
         };
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("ModelAudit/1.0");
     }
+
+    /// <summary>The download cap and cache every object read through this client obeys.</summary>
+    public RemoteReadSettings Reads { get; }
 
     /// <summary>Bytes of response bodies read so far (progress and tests).</summary>
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);

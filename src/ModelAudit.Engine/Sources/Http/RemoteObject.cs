@@ -11,9 +11,10 @@ public sealed record RemoteObject(string DisplayPath, Uri Download, long Size, s
     /// <summary>The last segment of the display path, which -Include/-Exclude match.</summary>
     public string Name => DisplayPath[(DisplayPath.LastIndexOf('/') + 1)..];
 
-    /// <summary>A scan item read through <paramref name="http"/> by ranges, never downloaded whole up front.</summary>
+    /// <summary>A scan item read through <paramref name="http"/> by ranges, never downloaded whole up front (and
+    /// through the download cache, keyed by the display URI and the ETag, when there is one).</summary>
     public ScanItem ToItem(RemoteHttp http) => new(DisplayPath, Size,
-        () => new BlockCachedStream(new HttpRangeReader(http, Download, Size)),
+        () => new BlockCachedStream(Cached(http, new HttpRangeReader(http, Download, Size))),
         new SourceItemInfo { PublishedSha256 = PublishedSha256, ETag = ETag });
 
     /// <summary>The items of a listing that pass -Include/-Exclude, in ordinal order of their paths (deterministic
@@ -23,6 +24,9 @@ public sealed record RemoteObject(string DisplayPath, Uri Download, long Size, s
         .OrderBy(o => o.DisplayPath, StringComparer.Ordinal)
         .Select(o => o.ToItem(http))
         .ToArray();
+
+    private IRangeReader Cached(RemoteHttp http, IRangeReader reader) =>
+        http.Reads.Cache is { } cache ? cache.Wrap(reader, DisplayPath, ETag, PublishedSha256) : reader;
 
     /// <summary>True when a path segment from a store's listing could walk out of the listed folder or is not a name.</summary>
     public static bool IsUnsafeSegment(string segment) => segment is "" or "." or ".." || segment.Contains('\\') || segment.Contains('\0');

@@ -28,11 +28,11 @@ public sealed class HuggingFaceSource : IScanSource
     private readonly Uri _endpoint;
     private readonly RemoteHttp _http;
 
-    public HuggingFaceSource(HuggingFaceRepo repo, Uri endpoint, string? token)
+    public HuggingFaceSource(HuggingFaceRepo repo, Uri endpoint, string? token, RemoteReadSettings? reads = null)
     {
         _repo = repo;
         _endpoint = endpoint;
-        _http = new RemoteHttp(endpoint, token is null ? null : new AuthenticationHeaderValue("Bearer", token));
+        _http = new RemoteHttp(endpoint, token is null ? null : new AuthenticationHeaderValue("Bearer", token), reads: reads);
     }
 
     /// <summary>The HTTP client of this source (bytes received, for progress and tests).</summary>
@@ -69,8 +69,13 @@ public sealed class HuggingFaceSource : IScanSource
     {
         Uri resolve = new(_endpoint, $"{_repo.UrlPrefix}{_repo.Id}/resolve/{Uri.EscapeDataString(_repo.Revision)}/{EscapePath(file.Path)}");
         var info = new SourceItemInfo { PublishedSha256 = file.LfsSha256, ETag = file.LfsSha256 ?? file.Oid };
-        return new ScanItem(_repo.DisplayFor(file.Path), file.Size, () => new BlockCachedStream(new HttpRangeReader(_http, resolve, file.Size)), info);
+        string display = _repo.DisplayFor(file.Path);
+        return new ScanItem(display, file.Size, () => new BlockCachedStream(Cached(display, info, new HttpRangeReader(_http, resolve, file.Size))), info);
     }
+
+    // Keyed by the display URI and the blob's identity (LFS sha256, else git oid): a new commit of the file is a miss.
+    private IRangeReader Cached(string display, SourceItemInfo info, IRangeReader reader) =>
+        _http.Reads.Cache is { } cache ? cache.Wrap(reader, display, info.ETag, info.PublishedSha256) : reader;
 
     private List<TreeEntry> List(Action<SourceEvent> report, string where)
     {

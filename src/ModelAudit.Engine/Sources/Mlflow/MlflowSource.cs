@@ -27,12 +27,12 @@ public sealed class MlflowSource : IScanSource
     private readonly Uri _tracking;
     private readonly RemoteHttp _http;
 
-    public MlflowSource(MlflowReference reference, Uri tracking, AuthenticationHeaderValue? authorization)
+    public MlflowSource(MlflowReference reference, Uri tracking, AuthenticationHeaderValue? authorization, RemoteReadSettings? reads = null)
     {
         _reference = reference;
         // Relative API paths must resolve under a tracking server served below a path prefix (https://host/mlflow/).
         _tracking = tracking.AbsoluteUri.EndsWith('/') ? tracking : new Uri(tracking.AbsoluteUri + "/");
-        _http = new RemoteHttp(_tracking, authorization);
+        _http = new RemoteHttp(_tracking, authorization, reads: reads);
     }
 
     /// <summary>The HTTP client of this source (bytes received, for progress and tests).</summary>

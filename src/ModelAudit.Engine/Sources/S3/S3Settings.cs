@@ -24,6 +24,9 @@ public sealed class S3Settings
     /// <summary>Most bytes one object may transfer; past it the object is Inconclusive. Null for no cap.</summary>
     public long? MaxDownloadSize { get; init; }
 
+    /// <summary>Where whole objects are kept by URI and ETag (-CacheDirectory); null for no cache.</summary>
+    public ModelAudit.Engine.Sources.Cache.DownloadCache? Cache { get; init; }
+
     /// <summary>How long one request may take before it is given up (the SDK's default is 100 seconds).</summary>
     public TimeSpan? Timeout { get; init; }
 

@@ -1,5 +1,6 @@
 using Amazon.S3.Model;
 using ModelAudit.Engine.Scanning;
+using ModelAudit.Engine.Sources.Cache;
 using ModelAudit.Engine.Sources.Http;
 
 namespace ModelAudit.Engine.Sources.S3;
@@ -18,6 +19,7 @@ public sealed class S3Source : IScanSource, IDisposable
 
     private readonly S3Location _location;
     private readonly S3Connection _connection;
+    private readonly DownloadCache? _cache;
 
     /// <summary>A source for <paramref name="location"/>. Throws <see cref="ArgumentException"/> for a profile that
     /// is not there or keys that are empty.</summary>
@@ -25,6 +27,7 @@ public sealed class S3Source : IScanSource, IDisposable
     {
         _location = location;
         _connection = new S3Connection(location, settings);
+        _cache = settings.Cache;
     }
 
     /// <summary>Bytes of object bodies received so far (progress and tests).</summary>
@@ -66,9 +69,12 @@ public sealed class S3Source : IScanSource, IDisposable
         string display = _location.DisplayFor(entry.Key);
         long size = entry.Size ?? 0;
         var info = new SourceItemInfo { ETag = entry.ETag?.Trim('"') };
-        return new ScanItem(display, size, () => new BlockCachedStream(new S3RangeReader(_connection, entry.Key, size, entry.ETag, display),
+        return new ScanItem(display, size, () => new BlockCachedStream(Cached(display, info.ETag, new S3RangeReader(_connection, entry.Key, size, entry.ETag, display)),
             cancellationToken: CancellationToken.None), info);
     }
+
+    private IRangeReader Cached(string display, string? eTag, IRangeReader reader) =>
+        _cache is { } cache ? cache.Wrap(reader, display, eTag, null) : reader;
 
     private List<S3Object> List(Action<SourceEvent> report, string where)
     {
