@@ -364,26 +364,14 @@ public sealed class FrameSplitImportTests
         Assert.Contains(result.Findings, f => f.Evidence is { } e && e.StartsWith("cess.run(", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void A_float_line_that_is_no_float_across_the_frame_end_still_gets_the_c_reading()
+    [Theory]
+    [InlineData("Fx", "1.5")] // linear: the line 'x1.5' is no float; C drops the 'x' and reads '1.5'
+    [InlineData("Iz", "7")]   // linear: the line 'z7' is no int; C drops the 'z' and reads '7'
+    public void A_number_line_that_fails_across_the_frame_end_still_gets_the_c_reading(string inFrame, string afterFrame)
     {
-        // FRAME holds 'Fx': the linear reading takes the line 'x1.5' and fails (no float); C drops the 'x', reads
-        // '1.5\n' after the frame, pops the float and runs os.system.
-        byte[] frame = "Fx"u8.ToArray();
-        byte[] after = "1.5\n0cos\nsystem\n(S'id'\ntR."u8.ToArray();
-        byte[] data = new PickleBuilder().Proto(4).Frame(frame.Length).ToArray().Concat(frame).Concat(after).ToArray();
-        ModelScanResult result = Scan.Bytes(data, "data.pkl");
-        Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Severity == Severity.Critical
-            && f.Message.Contains(CReading, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void A_number_line_that_is_no_number_across_the_frame_end_still_gets_the_c_reading()
-    {
-        // FRAME holds 'Iz': the linear reading takes the line 'z7' and fails (no int); C drops the 'z', reads '7\n'
-        // after the frame, pops the 7 and runs os.system.
-        byte[] frame = "Iz"u8.ToArray();
-        byte[] after = "7\n0cos\nsystem\n(S'id'\ntR."u8.ToArray();
+        // The linear reading fails on the line it joined across the frame's end; C pops the number and runs os.system.
+        byte[] frame = System.Text.Encoding.ASCII.GetBytes(inFrame);
+        byte[] after = System.Text.Encoding.ASCII.GetBytes(afterFrame + "\n0cos\nsystem\n(S'id'\ntR.");
         byte[] data = new PickleBuilder().Proto(4).Frame(frame.Length).ToArray().Concat(frame).Concat(after).ToArray();
         ModelScanResult result = Scan.Bytes(data, "data.pkl");
         Assert.Contains(result.Findings, f => f.RuleId == "MA1001" && f.Severity == Severity.Critical
