@@ -74,6 +74,16 @@ public sealed class XGBoostBinaryTests
     }
 
     [Fact]
+    public void A_bad_child_does_not_stop_the_reader_before_the_attributes()
+    {
+        // The payload model with a broken first tree: its pickled attribute is still found.
+        byte[] model = File.ReadAllBytes(Scan.Fixture("malicious/xgboost_legacy_pickled_attribute.model"));
+        BinaryPrimitives.WriteInt32LittleEndian(model.AsSpan(FirstNode + 4), 5000);
+        ModelScanResult result = Scan.Bytes(model, "model.model");
+        Assert.True(result.Has("MA6174") && result.Has("MA1001", Severity.Critical), result.Describe());
+    }
+
+    [Fact]
     public void A_booster_XGBoost_does_not_know_is_a_parse_error()
     {
         byte[] model = Fixture("xgboost_legacy_gbtree.model");

@@ -112,18 +112,20 @@ internal sealed class XGBoostBinaryScanner : IFormatScanner
                 throw new ModelFormatException($"tree {t} declares {nodes:N0} nodes, which the {reader.Remaining:N0} bytes left cannot hold");
             }
 
+            bool reported = false;
             for (int n = 0; n < nodes; n++)
             {
                 reader.Fill(node, "tree node");
                 int left = BinaryPrimitives.ReadInt32LittleEndian(node.AsSpan(4));
                 int right = BinaryPrimitives.ReadInt32LittleEndian(node.AsSpan(8));
-                // A leaf has no children (-1); an inner node's children are other nodes of the same tree.
-                if ((left != -1 || right != -1) && (left <= 0 || left >= nodes || right <= 0 || right >= nodes))
+                // A leaf has no children (-1); an inner node's children are other nodes of the same tree. Once per
+                // tree, and the walk goes on: the attributes after the trees are still read where they are.
+                if (!reported && (left != -1 || right != -1) && (left <= 0 || left >= nodes || right <= 0 || right >= nodes))
                 {
                     context.Report(RuleIds.TreeModelStructureInvalid,
                         $"Tree {t}, node {n} names children {left} and {right}, outside the tree's {nodes:N0} nodes: XGBoost would read other memory.",
                         null, $"tree {t} node {n}");
-                    return;
+                    reported = true;
                 }
             }
 
