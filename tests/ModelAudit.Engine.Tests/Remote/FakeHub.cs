@@ -30,10 +30,10 @@ public sealed class FakeHub : IDisposable
 
     public FakeHub()
     {
-        (_hub, Endpoint) = LoopbackHttp.Start();
-        (_cdn, CdnEndpoint) = LoopbackHttp.Start();
-        _hubThread = LoopbackHttp.Serve(_hub, HandleHub);
-        _cdnThread = LoopbackHttp.Serve(_cdn, HandleCdn);
+        (_hub, Endpoint) = Start();
+        (_cdn, CdnEndpoint) = Start();
+        _hubThread = Serve(_hub, HandleHub);
+        _cdnThread = Serve(_cdn, HandleCdn);
     }
 
     /// <summary>What HF_ENDPOINT is set to.</summary>
@@ -72,6 +72,68 @@ public sealed class FakeHub : IDisposable
     }
 
     private static string Key(string kind, string repo, string path) => kind + "/" + repo + "/" + path;
+
+    // The same listener start and serve loop as LoopbackServer's, kept in each file on purpose: the Pester tests
+    // compile each fake on its own with Add-Type, and a shared type in two compilations would clash there.
+    private static (HttpListener, string) Start()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var listener = new HttpListener();
+            string prefix = $"http://127.0.0.1:{port}/";
+            listener.Prefixes.Add(prefix);
+            try
+            {
+                listener.Start();
+                return (listener, prefix.TrimEnd('/'));
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
+        }
+    }
+
+    private static Thread Serve(HttpListener listener, Action<HttpListenerContext> handle)
+    {
+        var thread = new Thread(() =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = listener.GetContext();
+                }
+                catch (Exception)
+                {
+                    return; // stopped
+                }
+
+                ThreadPool.QueueUserWorkItem(_ =>
+                {
+                    try
+                    {
+                        handle(context);
+                    }
+                    catch (Exception)
+                    {
+                        // the client went away mid-body
+                    }
+                    finally
+                    {
+                        try { context.Response.Close(); } catch (Exception) { }
+                    }
+                });
+            }
+        }) { IsBackground = true };
+        thread.Start();
+        return thread;
+    }
 
     private void HandleHub(HttpListenerContext context)
     {

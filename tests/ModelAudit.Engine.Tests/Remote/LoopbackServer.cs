@@ -27,10 +27,10 @@ public abstract class LoopbackServer : IDisposable
 
     protected LoopbackServer()
     {
-        (_api, Endpoint) = LoopbackHttp.Start();
-        (_cdn, CdnEndpoint) = LoopbackHttp.Start();
-        _apiThread = LoopbackHttp.Serve(_api, HandleApi);
-        _cdnThread = LoopbackHttp.Serve(_cdn, HandleCdn);
+        (_api, Endpoint) = Start();
+        (_cdn, CdnEndpoint) = Start();
+        _apiThread = Serve(_api, HandleApi);
+        _cdnThread = Serve(_cdn, HandleCdn);
     }
 
     /// <summary>The server's base URL, <c>http://127.0.0.1:port</c>.</summary>
@@ -161,6 +161,66 @@ public abstract class LoopbackServer : IDisposable
         // Counted before the write: a client that has read the bytes must find them counted (tests measure right after).
         Interlocked.Add(ref _bytesServed, length);
         context.Response.OutputStream.Write(content, (int)from, (int)length);
+    }
+
+    private static (HttpListener, string) Start()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var listener = new HttpListener();
+            string prefix = $"http://127.0.0.1:{port}/";
+            listener.Prefixes.Add(prefix);
+            try
+            {
+                listener.Start();
+                return (listener, prefix.TrimEnd('/'));
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
+        }
+    }
+
+    private static Thread Serve(HttpListener listener, Action<HttpListenerContext> handle)
+    {
+        var thread = new Thread(() =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = listener.GetContext();
+                }
+                catch (Exception)
+                {
+                    return; // stopped
+                }
+
+                ThreadPool.QueueUserWorkItem(_ =>
+                {
+                    try
+                    {
+                        handle(context);
+                    }
+                    catch (Exception)
+                    {
+                        // the client went away mid-body
+                    }
+                    finally
+                    {
+                        try { context.Response.Close(); } catch (Exception) { }
+                    }
+                });
+            }
+        }) { IsBackground = true };
+        thread.Start();
+        return thread;
     }
 
     public void Dispose()
