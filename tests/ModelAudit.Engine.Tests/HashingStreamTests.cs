@@ -38,6 +38,44 @@ public sealed class HashingStreamTests
     }
 
     [Fact]
+    public void Reads_far_ahead_are_served_without_catching_up_and_the_observer_still_sees_every_byte_once_in_order()
+    {
+        byte[] data = Bytes((4 << 20) + 321);
+        var observer = new OrderCheckingObserver(data);
+        using var hashing = new HashingStream(new MemoryStream(data), CancellationToken.None, observer);
+        byte[] buffer = new byte[4096];
+        hashing.Position = data.Length - 1000; // a zip's end record: read ahead, nothing hashed yet
+        hashing.ReadExactly(buffer, 0, 1000);
+        Assert.Equal(0, observer.Seen);
+        Assert.Equal(data.AsSpan(data.Length - 1000, 1000).ToArray(), buffer.AsSpan(0, 1000).ToArray());
+
+        hashing.Position = 0;
+        hashing.ReadExactly(buffer, 0, 4096);
+        Assert.Equal(4096, observer.Seen);
+
+        hashing.StopReadingAhead();
+        hashing.Position = 2 << 20; // past the hashed bytes again: now it catches up first
+        hashing.ReadExactly(buffer, 0, 16);
+        Assert.Equal((2 << 20) + 16, observer.Seen);
+
+        Assert.Equal(Expected(data), hashing.Finish());
+        Assert.Equal(data.Length, observer.Seen);
+    }
+
+    // Fails the test when bytes arrive out of order, twice, or different from the file's.
+    private sealed class OrderCheckingObserver(byte[] data) : IByteObserver
+    {
+        public long Seen { get; private set; }
+
+        public void Observe(long offset, ReadOnlySpan<byte> bytes)
+        {
+            Assert.Equal(Seen, offset);
+            Assert.True(bytes.SequenceEqual(data.AsSpan((int)offset, bytes.Length)));
+            Seen += bytes.Length;
+        }
+    }
+
+    [Fact]
     public void Streams_hashed_one_after_another_each_get_their_own_hash()
     {
         // Rented buffers go back to the pool at Dispose: a later stream must not see an earlier one's bytes.

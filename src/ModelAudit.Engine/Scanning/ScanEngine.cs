@@ -317,6 +317,9 @@ public sealed class ScanEngine
         ExtensionCheck.Report(context, name, held, head);
         if (source.CanSeek && context.Depth == 0)
         {
+            // The readings have described their tensors: the polyglot checks' look at the tail would now only be read
+            // a second time when the hash catches up.
+            (source as HashingStream)?.StopReadingAhead();
             source.Position = start;
             Polyglots.ScanOtherInterpretations(context, source, held, length);
         }
