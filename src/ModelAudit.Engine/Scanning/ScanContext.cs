@@ -104,16 +104,18 @@ internal sealed class ScanContext
     /// <summary>Records the licence the file declares (for SBOMs); the first one found is kept.</summary>
     public void RecordLicense(ModelLicense license) => File.License ??= license;
 
-    /// <summary>Records where a tensor's bytes are, for weight analysis and the result summary.</summary>
-    public void ReportTensor(TensorRegion region)
+    /// <summary>Records where a tensor's bytes are, for weight analysis and the result summary. A tensor whose bytes
+    /// are not one run in the member's own order (<paramref name="decodable"/> false: a strided view, a compressed
+    /// storage) is only summarised.</summary>
+    public void ReportTensor(TensorRegion region, bool decodable = true)
     {
         File.AddTensor(region);
 
-        // Offsets of the file itself are offsets in the hashed stream; a member's would need the member's place in
-        // the file, which only stored members have.
-        if (Depth == 0)
+        // Weight analysis reads by offset in the hashed stream, the file itself: a member's tensors are read only when
+        // the member's bytes are the file's own, where the frame says they start.
+        if (decodable && Frame.FileOffset is { } memberStart)
         {
-            File.Weights?.Register(this, region, region.Offset);
+            File.Weights?.Register(this, region, memberStart + region.Offset);
         }
     }
 

@@ -48,6 +48,15 @@ internal sealed record ScanFrame
     /// decoded content of a local top-level file (a Z-file's pickle). Not inherited: a member is somewhere else.</summary>
     public string? CompanionFolder { get; init; }
 
+    /// <summary>Where this level's first byte lies in the top-level file, when its bytes are the file's own bytes as
+    /// they are (the file itself, a stored zip member); null when they are decoded or copied. Weight analysis reads
+    /// tensors in the hashing pass by file offset, so only such levels' tensors can be analysed. Not inherited.</summary>
+    public long? FileOffset { get; init; } = 0;
+
+    /// <summary>Where a PyTorch archive collects the tensors its data.pkl rebuilds, set on that member's level only:
+    /// the archive then finds each tensor's bytes in its storage member. Not inherited.</summary>
+    public Formats.Pickle.TorchTensorTable? TorchTensors { get; init; }
+
     /// <summary>The frame of a member of this level.</summary>
     public ScanFrame Enter(string memberName) => this with
     {
@@ -55,6 +64,8 @@ internal sealed record ScanFrame
         Depth = Depth + 1,
         Reading = null,
         CompanionFolder = null,
+        FileOffset = null,
+        TorchTensors = null,
     };
 
     /// <summary>This frame with one more CVE hint.</summary>

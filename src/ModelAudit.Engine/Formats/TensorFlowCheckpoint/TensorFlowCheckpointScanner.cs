@@ -218,7 +218,8 @@ internal sealed partial class TensorFlowCheckpointScanner : IFormatScanner
         var lengths = new long?[Math.Min(shards, 1024)];
         foreach (BundleEntry entry in entries)
         {
-            context.ReportTensor(new TensorRegion(entry.Name, TensorFlowDataTypes.Name(entry.DType), entry.Shape, entry.Offset, entry.Size));
+            // The offsets are in a data shard, not in this index: summarised, never read from the index's bytes.
+            context.ReportTensor(new TensorRegion(entry.Name, TensorFlowDataTypes.Name(entry.DType), entry.Shape, entry.Offset, entry.Size), decodable: false);
             if (entry.ShardId < 0 || entry.ShardId >= shards || entry.Offset < 0 || entry.Size < 0)
             {
                 context.Report(RuleIds.CheckpointEntryInvalid,
