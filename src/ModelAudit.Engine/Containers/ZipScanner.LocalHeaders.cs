@@ -100,7 +100,7 @@ internal sealed partial class ZipScanner
             var entry = new ZipEntryInfo(header.Name, header.Flags, header.Method, header.Crc, size, header.UncompressedSize, signature, 0, false);
             context.Report(RuleIds.ArchiveHiddenEntry,
                 $"Local entry '{entry.Name}' at offset {signature:N0} is not in the central directory: directory-driven readers never see it.", signature, entry.Name);
-            context.Guarded($"Zip entry '{entry.Name}'", () => ScanEntry(stream, entry, context, flavour, inspection: null));
+            context.Guarded($"Zip entry '{entry.Name}'", () => ScanEntry(stream, entry, context, flavour, inspection: null, tensorTables: null));
             long dataEnd = ZipBytes.Offset(header.DataOffset, size);
             position = Math.Max(signature + 4, ZipBytes.Offset(dataEnd, header.HasDataDescriptor ? DescriptorLength(stream, dataEnd) : 0));
         }

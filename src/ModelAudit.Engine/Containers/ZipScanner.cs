@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 using ModelAudit.Engine.Detection;
+using ModelAudit.Engine.Formats.Pickle;
 using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
@@ -102,11 +103,18 @@ internal sealed partial class ZipScanner : IFormatScanner
 
         // torch.load runs these pickles; weights_only=True was bypassable before 2.6 (CVE-2025-32434).
         bool torch = flavour is Flavour.PyTorch or Flavour.TorchScript;
+
+        // An embedded zip's offsets are those of the window it was found in, not the file's: its tensors are not read.
+        long? fileOffset = polyglot ? null : context.Frame.FileOffset;
         ScanContext members = context.With(f => (torch ? f.WithCve("CVE-2025-32434") : f) with
         {
             InTorchScript = flavour == Flavour.TorchScript,
             ArchiveLayout = layout?.Format.Name,
+            FileOffset = fileOffset,
         });
+
+        // Each data.pkl's tensors, by the folder that holds it and its data/ storages.
+        Dictionary<string, TorchTensorTable>? tensorTables = torch ? new(StringComparer.Ordinal) : null;
         ArchiveInspection? inspection = layout?.Begin();
 
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -118,7 +126,7 @@ internal sealed partial class ZipScanner : IFormatScanner
                 context.Report(RuleIds.ArchiveDuplicateName, $"Two entries are named '{entry.Name}'; loaders differ in which one they read.", entry.LocalHeaderOffset, entry.Name);
             }
 
-            members.Guarded($"Zip entry '{entry.Name}'", () => ScanEntry(stream, entry, members, flavour, inspection));
+            members.Guarded($"Zip entry '{entry.Name}'", () => ScanEntry(stream, entry, members, flavour, inspection, tensorTables));
         }
 
         if (inspection is not null)
@@ -129,7 +137,8 @@ internal sealed partial class ZipScanner : IFormatScanner
         WalkLocalHeaders(stream, Math.Max(0, Math.Min(directory.BaseShift, directory.CentralStart)), directory.CentralStart, directory.Entries, members, flavour);
     }
 
-    private void ScanEntry(Stream stream, ZipEntryInfo entry, ScanContext context, Flavour flavour, ArchiveInspection? inspection)
+    private void ScanEntry(Stream stream, ZipEntryInfo entry, ScanContext context, Flavour flavour, ArchiveInspection? inspection,
+        Dictionary<string, TorchTensorTable>? tensorTables)
     {
         if (ArchivePaths.Escape(entry.Name) is { } escape)
         {
@@ -210,6 +219,11 @@ internal sealed partial class ZipScanner : IFormatScanner
             }
         }
 
+        if (storageBlob && tensorTables is not null)
+        {
+            DescribeStorageTensors(entry, dataOffset, tensorTables, context);
+        }
+
         using Stream opened = OpenData(stream, entry, dataOffset, context);
         Stream data = opened;
         if (storageBlob)
@@ -222,15 +236,35 @@ internal sealed partial class ZipScanner : IFormatScanner
             }
         }
 
-        context.ScanChild(entry.Name, data, entry.UncompressedSize);
+        // A stored member's bytes are the file's own, from its data offset on (weight analysis reads its tensors there).
+        long? memberOffset = entry.Method == 0 && !storageBlob && context.Frame.FileOffset is { } zipOffset ? zipOffset + dataOffset : null;
+        TorchTensorTable? tensors = tensorTables is not null && TorchPickleFolder(entry.Name) is { } folder ? tensorTables[folder] = new TorchTensorTable() : null;
+        context.ScanChild(entry.Name, data, entry.UncompressedSize, f => f with { FileOffset = memberOffset, TorchTensors = tensors });
     }
+
+    // The tensors of a storage entry (<folder>/data/<key>), from the data.pkl of its folder scanned before it (torch
+    // writes data.pkl first). Their bytes are the file's own only in a stored entry; a compressed one is summarised.
+    private static void DescribeStorageTensors(ZipEntryInfo entry, long dataOffset, Dictionary<string, TorchTensorTable> tensorTables, ScanContext context)
+    {
+        int slash = entry.Name.LastIndexOf('/');
+        string key = entry.Name[(slash + 1)..];
+        string folder = entry.Name[..(slash + 1 - "data/".Length)];
+        if (tensorTables.TryGetValue(folder, out TorchTensorTable? table))
+        {
+            TorchTensorRegions.Report(table.InStorage(key), dataOffset, entry.UncompressedSize, decodable: entry.Method == 0, context);
+        }
+    }
+
+    // The folder of a PyTorch archive's data.pkl ("archive/"), or null for another entry.
+    private static string? TorchPickleFolder(string name) =>
+        name == "data.pkl" ? "" : name.EndsWith("/data.pkl", StringComparison.Ordinal) ? name[..^"data.pkl".Length] : null;
 
     // Storage blobs are scanned only when their first bytes are something a loader or a person could run. torch.load
     // never unpickles a blob, so a pickle reading must be a pickle that does something (LooksLikePickle, the test for
     // payloads inside other data), not the detection test: random float bytes open with an EXT1 or a MARK often.
     private static bool LooksExecutable(byte[] head, long size) =>
-        FormatDetector.Readings(head, size, "").Any(r => r.Format == Formats.Pickle.PickleFormats.Pickle
-            ? Formats.Pickle.PickleSniffer.LooksLikePickle(head, size)
+        FormatDetector.Readings(head, size, "").Any(r => r.Format == PickleFormats.Pickle
+            ? PickleSniffer.LooksLikePickle(head, size)
             : r.Format.IsCodeBearing || r.Format.Risk == FormatRisk.Container);
 
     private static bool IsSupported(ushort method) => method is 0 or 8 or 12 or 14 or 93;

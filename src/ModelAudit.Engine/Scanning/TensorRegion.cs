@@ -9,4 +9,8 @@ internal sealed record TensorRegion(string Name, string DType, IReadOnlyList<lon
     /// <summary>True when <see cref="Shape"/> lists the innermost (contiguous) dimension first, as GGUF does;
     /// otherwise the last dimension is the contiguous one (row-major: SafeTensors, NumPy, ONNX, PyTorch).</summary>
     public bool InnermostFirst { get; init; }
+
+    /// <summary>True for a matrix stored as [inputs, outputs] (a Keras or TensorFlow dense kernel): its output neurons
+    /// are the columns.</summary>
+    public bool OutputsLast { get; init; }
 }

@@ -128,6 +128,12 @@ internal sealed class TensorAnalysis : IWeightSink
 
     private void AddNeurons(ReadOnlySpan<float> values, NeuronLayout layout, bool finite)
     {
+        if (layout.NeuronsAreColumns)
+        {
+            AddColumnNeurons(values, layout);
+            return;
+        }
+
         long index = _index;
         int at = 0;
         while (at < values.Length)
@@ -165,6 +171,35 @@ internal sealed class TensorAnalysis : IWeightSink
 
             at += length;
             index += length;
+        }
+    }
+
+    // [inputs, neurons] in row-major order: consecutive values belong to consecutive neurons. Element by element, as
+    // SquaresEach does for rows with a non-finite value; dense kernels of this layout are small beside LLM heads.
+    private void AddColumnNeurons(ReadOnlySpan<float> values, NeuronLayout layout)
+    {
+        long index = _index;
+        for (int i = 0; i < values.Length; i++, index++)
+        {
+            long input = index / layout.Neurons;
+            long neuron = index % layout.Neurons;
+            float v = values[i];
+            if (_sample is not null && neuron % _sampleStride == 0)
+            {
+                _sample[(neuron / _sampleStride * layout.Inputs) + input] = v;
+            }
+
+            if (!float.IsFinite(v))
+            {
+                continue;
+            }
+
+            _rowSquares![neuron] += (double)v * v;
+            float magnitude = Math.Abs(v);
+            if (magnitude > _extremeFloor || _extremeCount < ExtremeSlots)
+            {
+                KeepExtreme(magnitude, neuron);
+            }
         }
     }
 

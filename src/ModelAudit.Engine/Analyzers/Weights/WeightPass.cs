@@ -83,7 +83,7 @@ internal sealed class WeightPass : IByteObserver
         }
 
         _registered++;
-        var analysis = new TensorAnalysis(context, region, start, encoding, elements, NeuronLayout.Of(region.Shape, region.InnermostFirst));
+        var analysis = new TensorAnalysis(context, region, start, encoding, elements, NeuronLayout.Of(region.Shape, region.InnermostFirst, region.OutputsLast));
         if (start >= _observed)
         {
             _waiting.Enqueue(analysis, start);
@@ -262,7 +262,7 @@ internal sealed class WeightPass : IByteObserver
     // A tensor fed in part by a pass that stopped is analysed again from its first byte.
     private static TensorAnalysis Restart(TensorAnalysis tensor) =>
         tensor.Fed == 0 ? tensor : new TensorAnalysis(tensor.Context, tensor.Region, tensor.Start, tensor.Encoding, tensor.Elements,
-            NeuronLayout.Of(tensor.Region.Shape, tensor.Region.InnermostFirst));
+            NeuronLayout.Of(tensor.Region.Shape, tensor.Region.InnermostFirst, tensor.Region.OutputsLast));
 
     private void Complete(TensorAnalysis tensor)
     {

@@ -1,15 +1,19 @@
 namespace ModelAudit.Engine.Formats.Hdf5;
 
 /// <summary>
-/// A dataspace message (specification section IV.A.2.b), versions 1 and 2, read for its number of elements: 1 for a
-/// scalar, 0 for a null dataspace, else the product of the dimensions (one that overflows is malformed).
+/// A dataspace message (specification section IV.A.2.b), versions 1 and 2, read for its dimensions and number of
+/// elements: 1 for a scalar (no dimensions), 0 for a null dataspace, else the product of the dimensions (one that
+/// overflows is malformed).
 /// </summary>
 internal static class Hdf5Dataspace
 {
     // The library's H5S_MAX_RANK: it refuses a dataspace of higher rank.
     private const int MaxRank = 32;
 
-    public static ulong ElementCount(Hdf5Cursor cursor)
+    public static ulong ElementCount(Hdf5Cursor cursor) => Dimensions(cursor) is { } dimensions ? Product(dimensions, cursor.FileAddress) : 0;
+
+    /// <summary>The dimensions, slowest-varying first (empty for a scalar), or null for a null dataspace.</summary>
+    public static ulong[]? Dimensions(Hdf5Cursor cursor)
     {
         long at = cursor.FileAddress;
         byte version = cursor.U8();
@@ -26,7 +30,7 @@ internal static class Hdf5Dataspace
                 byte type = cursor.U8();
                 if (type == 2)
                 {
-                    return 0;
+                    return null;
                 }
 
                 if (type > 2)
@@ -47,13 +51,24 @@ internal static class Hdf5Dataspace
 
         if (scalar)
         {
-            return 1;
+            return Array.Empty<ulong>();
         }
 
-        ulong count = 1;
+        var dimensions = new ulong[rank];
         for (int i = 0; i < rank; i++)
         {
-            ulong dimension = cursor.Length();
+            dimensions[i] = cursor.Length();
+        }
+
+        Product(dimensions, at);
+        return dimensions;
+    }
+
+    private static ulong Product(ulong[] dimensions, long at)
+    {
+        ulong count = 1;
+        foreach (ulong dimension in dimensions)
+        {
             if (dimension != 0 && count > ulong.MaxValue / dimension)
             {
                 throw new ModelFormatException("an HDF5 dataspace whose dimensions multiply past 2^64 elements", at);

@@ -11,6 +11,22 @@ namespace ModelAudit.Engine.Formats.Hdf5;
 /// </summary>
 internal sealed record Hdf5Datatype(Hdf5DatatypeClass Class, uint Size, bool IsVariableLengthString, byte StringPadding)
 {
+    /// <summary>Bit 0 of a number class's bit field: 1 for big-endian (bit 6 of a float, VAX order, is big-endian too
+    /// in what matters here: not the little-endian order weight analysis decodes).</summary>
+    public bool IsLittleEndian { get; init; } = true;
+
+    /// <summary>Bit 3 of a fixed-point class's bit field.</summary>
+    public bool IsSigned { get; init; }
+
+    /// <summary>The NumPy-style name of a number type (&lt;f4, &gt;f8, |i1, &lt;u2), or null for other classes.</summary>
+    public string? NumberName => Class switch
+    {
+        Hdf5DatatypeClass.FloatingPoint => (IsLittleEndian ? "<f" : ">f") + Size,
+        Hdf5DatatypeClass.FixedPoint when Size == 1 => IsSigned ? "|i1" : "|u1",
+        Hdf5DatatypeClass.FixedPoint => (IsLittleEndian ? "<" : ">") + (IsSigned ? "i" : "u") + Size,
+        _ => null,
+    };
+
     // numpy and h5py nest a dtype a few levels deep (an array of a compound of a vlen); the specification sets no
     // bound, so one is set here, far above that, well below what the stack could take.
     public const int MaxNesting = 16;
@@ -53,6 +69,10 @@ internal sealed record Hdf5Datatype(Hdf5DatatypeClass Class, uint Size, bool IsV
             case Hdf5DatatypeClass.Enumerated:
                 Read(cursor, depth + 1); // the names and values that follow are not needed
                 return new Hdf5Datatype(type, size, false, 0);
+            case Hdf5DatatypeClass.FloatingPoint:
+                return new Hdf5Datatype(type, size, false, 0) { IsLittleEndian = (bits[0] & 0x41) == 0 };
+            case Hdf5DatatypeClass.FixedPoint:
+                return new Hdf5Datatype(type, size, false, 0) { IsLittleEndian = (bits[0] & 0x01) == 0, IsSigned = (bits[0] & 0x08) != 0 };
             default:
                 return new Hdf5Datatype(type, size, false, 0);
         }

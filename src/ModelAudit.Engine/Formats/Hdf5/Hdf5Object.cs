@@ -8,4 +8,7 @@ internal sealed record Hdf5Object(string Path, IReadOnlyList<(string Name, strin
     public const string RootPath = "/";
 
     public bool IsRoot => Path == RootPath;
+
+    /// <summary>Where a dataset's data are, when it is one stored in one run.</summary>
+    public Hdf5Dataset? Dataset { get; init; }
 }

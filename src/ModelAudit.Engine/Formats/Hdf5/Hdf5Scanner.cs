@@ -51,6 +51,36 @@ internal sealed class Hdf5Scanner : IFormatScanner
             {
                 InspectKerasConfig(hdf5Object.Attributes, context);
             }
+
+            if (hdf5Object.Dataset is { } dataset)
+            {
+                DescribeTensor(hdf5Object.Path, dataset, context);
+            }
+        }
+    }
+
+    // A dataset of numbers is a tensor (Keras weights, arrays). Keras stores a dense kernel as [inputs, units]: a
+    // 2-D dataset named 'kernel' (Keras 2: .../dense/kernel:0) or a layer's variable (Keras 3: /layers/dense/vars/0)
+    // has its output neurons in its columns.
+    private static void DescribeTensor(string path, Hdf5Dataset dataset, ScanContext context)
+    {
+        if (dataset.Type.NumberName is not { } dtype || dataset.Shape.Any(d => d > long.MaxValue))
+        {
+            return;
+        }
+
+        long[] shape = dataset.Shape.Select(d => (long)d).ToArray();
+        bool kernel = shape.Length == 2 && (path.Contains("/vars/", StringComparison.Ordinal)
+            || path[(path.LastIndexOf('/') + 1)..].StartsWith("kernel", StringComparison.Ordinal));
+        try
+        {
+            // Chunked data is summarised by its shape: its chunks (compressed, perhaps) are not one run in order.
+            long length = dataset.Position is null ? checked(shape.Aggregate(1L, (a, d) => checked(a * d)) * dataset.Type.Size) : checked((long)dataset.Size);
+            context.ReportTensor(new TensorRegion(path, dtype, shape, dataset.Position ?? 0, length) { OutputsLast = kernel }, decodable: dataset.Position is not null);
+        }
+        catch (OverflowException)
+        {
+            // A shape past 2^63 bytes describes no data the library could read.
         }
     }
 

@@ -6,7 +6,8 @@ namespace ModelAudit.Engine.Formats.Hdf5;
 /// Walks the HDF5 object tree from the root group, breadth-first with a queue (never recursion), through hard links:
 /// version 1 groups' symbol tables (<see cref="Hdf5SymbolTable"/>) and version 2 groups' link messages
 /// (<see cref="Hdf5Links"/>). Each object header is read once, whatever the number of links to it (hard links may
-/// form cycles), and yields the object's string attributes; datasets' data are never read. Every address and size
+/// form cycles), and yields the object's string attributes and, for a dataset stored in one run, where its data are;
+/// datasets' data are never read here. Every address and size
 /// is checked against the file before it is read, and the caps below end the walk as a limit, never as a pass.
 /// </summary>
 internal static class Hdf5Tree
@@ -35,9 +36,11 @@ internal static class Hdf5Tree
             var values = new List<(string Name, string Value, byte[] Bytes)>();
             var links = new List<(string Name, ulong Address)>();
             var symbolTables = new List<Hdf5Cursor>();
+            var dataset = new Hdf5DatasetMessages(file);
             int attributeCount = 0;
             foreach (Hdf5Message message in Hdf5ObjectHeader.Messages(file, node.Address))
             {
+                dataset.Take(message);
                 switch (message.Type)
                 {
                     case Hdf5Message.Attribute:
@@ -73,7 +76,7 @@ internal static class Hdf5Tree
 
             // The object's attributes are reported before its group nodes are read, so a broken B-tree below
             // still leaves them checked.
-            yield return new Hdf5Object(path, values);
+            yield return new Hdf5Object(path, values) { Dataset = dataset.Dataset };
 
             foreach (Hdf5Cursor symbolTable in symbolTables)
             {

@@ -27,6 +27,10 @@ internal interface IPickleHandler
     /// that is not the list, dict or set the opcode fills natively (CPython calls the object's own method).</summary>
     void OnMutate(PValue target, string opcode, IReadOnlyList<PValue> items, long offset);
 
+    /// <summary>SETITEM(S) of key, value <paramref name="items"/> on a dict the opcode fills natively (nothing runs;
+    /// PyTorch state dicts name their tensors this way).</summary>
+    void OnDictItems(IReadOnlyList<PValue> items);
+
     /// <summary>EXT1/2/4: returns the global the code resolves to (or a placeholder).</summary>
     PValue OnExtension(long code, long offset);
 

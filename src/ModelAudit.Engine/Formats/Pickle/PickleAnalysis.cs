@@ -34,8 +34,10 @@ internal sealed partial class PickleAnalysis : IPickleHandler
     /// <param name="plainPickle">Read as pickle.load reads a joblib dump: the array bytes joblib reads as data are
     /// opcodes. That reading runs noise after the first array, so only what it does with named callables is reported;
     /// structure anomalies, extension codes and calls of computed values in noise are not findings.</param>
-    public PickleAnalysis(ScanContext context, Stream stream, string? readingNote = null, bool plainPickle = false)
+    /// <param name="tensors">Where the tensors a PyTorch pickle rebuilds are recorded; a reading of its own when null.</param>
+    public PickleAnalysis(ScanContext context, Stream stream, string? readingNote = null, bool plainPickle = false, TorchTensorTable? tensors = null)
     {
+        TorchTensors = tensors ?? new TorchTensorTable();
         _readingNote = readingNote;
         _plainPickle = plainPickle;
         _context = context;
@@ -75,6 +77,9 @@ internal sealed partial class PickleAnalysis : IPickleHandler
 
     /// <summary>Persistent ids seen: PyTorch storages as (key, storage type, element count).</summary>
     public List<(string Key, string StorageType, long Count)> Storages { get; } = new();
+
+    /// <summary>The tensors the pickle rebuilds from PyTorch storages, with the names they are stored under.</summary>
+    public TorchTensorTable TorchTensors { get; }
 
     /// <summary>True once a joblib NumpyArrayWrapper was built (the file is a joblib dump).</summary>
     public bool SawJoblibWrapper { get; private set; }
@@ -185,6 +190,7 @@ internal sealed partial class PickleAnalysis : IPickleHandler
                 // The common case (every tensor of a checkpoint): no rendering unless a trace asks for it.
                 Trace(call.Offset, call.Opcode!, "Call", callable.QualifiedName, _context.Trace is null ? null : call.Render(), record.Verdict, GlobalUse.Called);
                 GradeTrampolineArguments(callable, call);
+                TorchTensors.OnCall(callable, call);
                 return AllowedCallResult(callable, call);
             }
 
@@ -277,9 +283,16 @@ internal sealed partial class PickleAnalysis : IPickleHandler
         }
     }
 
+    public void OnDictItems(IReadOnlyList<PValue> items) => TorchTensors.OnItems(items);
+
     public void OnMutate(PValue target, string opcode, IReadOnlyList<PValue> items, long offset)
     {
         Consequence();
+        if (opcode is "SETITEM" or "SETITEMS")
+        {
+            TorchTensors.OnItems(items); // an OrderedDict state_dict
+        }
+
         if (target.Kind == PValueKind.Global)
         {
             Report(RuleIds.ImportTargetMutation,

@@ -179,6 +179,11 @@ internal sealed partial class PickleMachine
             {
                 target.Add(item);
             }
+
+            if (natural == PValueKind.Dict)
+            {
+                _handler.OnDictItems(items);
+            }
         }
         else
         {

@@ -24,7 +24,8 @@ internal sealed class PickleScanner : IFormatScanner
     public void Scan(ScanInput input, ScanContext context)
     {
         long start = input.Stream.CanSeek ? input.Stream.Position : -1;
-        var analysis = new PickleAnalysis(context, input.Stream);
+        // Only the linear reading records tensors: the readings below read the same bytes again.
+        var analysis = new PickleAnalysis(context, input.Stream, tensors: context.Frame.TorchTensors);
         ScanStreams(new PickleReader(input.Stream), analysis, input, context);
 
         // An opcode crossed a FRAME's end: _pickle.c over a file without peek() (torch.load's BytesIO) resumes at that
@@ -199,7 +200,8 @@ internal sealed class PickleScanner : IFormatScanner
         }
     }
 
-    // PyTorch legacy: after the storage-key list, each storage is an 8-byte element count and its raw bytes.
+    // PyTorch legacy: after the storage-key list, each storage is an 8-byte element count and its raw bytes. Each
+    // tensor of the pickle that lies in a storage is described where its bytes are, before they are skipped.
     private static void SkipLegacyStorages(PickleReader reader, PickleAnalysis analysis, PValue keys, ScanContext context)
     {
         var byKey = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -215,7 +217,7 @@ internal sealed class PickleScanner : IFormatScanner
 
         foreach (PValue key in keys.Items)
         {
-            if (key.AsString is not { } k || !byKey.TryGetValue(k, out string? type) || StorageElementSize(type) is not { } size)
+            if (key.AsString is not { } k || !byKey.TryGetValue(k, out string? type) || TorchStorageTypes.ElementSize(type) is not { } size)
             {
                 throw new ModelFormatException($"PyTorch legacy storage '{key.Render(40)}' has no known type", reader.Position);
             }
@@ -226,20 +228,10 @@ internal sealed class PickleScanner : IFormatScanner
                 throw new ModelFormatException($"PyTorch legacy storage '{k}' claims {count:N0} elements", reader.Position);
             }
 
+            TorchTensorRegions.Report(analysis.TorchTensors.InStorage(k), reader.Position, count * size, true, context);
             reader.Skip(count * size, context.CancellationToken);
         }
     }
-
-    private static int? StorageElementSize(string storageType) => storageType switch
-    {
-        "DoubleStorage" or "LongStorage" or "ComplexFloatStorage" => 8,
-        "FloatStorage" or "IntStorage" => 4,
-        "HalfStorage" or "ShortStorage" or "BFloat16Storage" => 2,
-        "ByteStorage" or "CharStorage" or "BoolStorage" or "QUInt8Storage" or "QInt8Storage" => 1,
-        "QInt32Storage" => 4,
-        "ComplexDoubleStorage" => 16,
-        _ => null,
-    };
 
     // Bytes after the last pickle are ignored by pickle.load, which makes them a hiding place: look for a pickle in
     // all of them (a linear search for PROTO, each candidate sniffed by the VM).

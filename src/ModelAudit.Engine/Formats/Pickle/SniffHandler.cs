@@ -39,6 +39,10 @@ internal sealed class SniffHandler : IPickleHandler
 
     public void OnBuild(PValue target, PValue state, long offset, PickleMachine machine) => SawConsequence = true;
 
+    public void OnDictItems(IReadOnlyList<PValue> items)
+    {
+    }
+
     public void OnMutate(PValue target, string opcode, IReadOnlyList<PValue> items, long offset) => SawConsequence = true;
 
     public PValue OnExtension(long code, long offset)
