@@ -17,13 +17,14 @@ internal static class OcdbtDataFile
         int n = stream.ReadAtMost(header);
         uint magic = n >= 4 ? BinaryPrimitives.ReadUInt32BigEndian(header) : 0;
         ulong declared = n >= 12 ? BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(4)) : 0;
-        long available = length ?? long.MaxValue;
 
-        // The declared length is compared with the file before anything is allocated from it.
-        int read = (int)Math.Min(Math.Min(declared, (ulong)Math.Min(available, OcdbtEnvelope.MaxEnvelopeBytes + 1L)), int.MaxValue);
-        byte[] node = new byte[Math.Max(read, n)];
+        // The node is read only as far as the file goes (and never past the envelope bound), so a declared length is
+        // compared with the bytes really there before anything the size of it is kept.
+        int want = (int)Math.Min(Math.Max(declared, 12UL) - (ulong)n, (ulong)OcdbtEnvelope.MaxEnvelopeBytes);
+        byte[] rest = BoundedRead.Prefix(stream, want);
+        byte[] node = new byte[n + rest.Length];
         header.AsSpan(0, n).CopyTo(node);
-        int rest = stream.ReadAtMost(node.AsSpan(n));
-        OcdbtEnvelope.Open(node.AsSpan(0, n + rest), Math.Min(available, n + rest), magic, 0, "the data file's first node", context);
+        rest.CopyTo(node, n);
+        OcdbtEnvelope.Open(node, length ?? node.Length, magic, 0, "the data file's first node", context);
     }
 }

@@ -65,6 +65,14 @@ internal static class OcdbtEnvelope
             throw new ScanLimitExceededException("OCDBT envelope size", $"The {kind} of {what} is {length:N0} bytes, more than {MaxEnvelopeBytes:N0}.", baseOffset + 4);
         }
 
+        // The caller read what the file holds of it; fewer bytes than declared means the file ended first.
+        if (length > (ulong)data.Length)
+        {
+            context.Report(RuleIds.OcdbtHeaderInvalid,
+                $"The {kind} of {what} declares {length:N0} bytes, but only {data.Length:N0} could be read.", baseOffset + 4, $"length {length}");
+            return null;
+        }
+
         ReadOnlySpan<byte> whole = data[..(int)length];
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(whole[^4..]);
         uint computed = Crc32C(whole[..^4]);

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
 
@@ -23,14 +22,13 @@ internal static class OcdbtManifest
 
     public static void Check(Stream stream, long? length, ScanContext context)
     {
-        long size = length ?? OcdbtEnvelope.MaxEnvelopeBytes + 1L;
-        byte[] data = new byte[(int)Math.Min(size, OcdbtEnvelope.MaxEnvelopeBytes + 1L)];
-        int n = stream.ReadAtMost(data);
-        if (length is null && n > OcdbtEnvelope.MaxEnvelopeBytes)
+        // The declared length is checked against these bytes before anything is allocated from it.
+        if (length > OcdbtEnvelope.MaxEnvelopeBytes || BoundedRead.All(stream, OcdbtEnvelope.MaxEnvelopeBytes) is not { } data)
         {
             throw new ScanLimitExceededException("OCDBT envelope size", $"The manifest is larger than {OcdbtEnvelope.MaxEnvelopeBytes:N0} bytes.");
         }
 
+        int n = data.Length;
         long available = length ?? n;
         if (OcdbtEnvelope.Open(data.AsSpan(0, n), available, OcdbtEnvelope.ManifestMagic, 0, "the manifest", context) is not { } body)
         {

@@ -1,4 +1,3 @@
-using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Rules;
 using ModelAudit.Engine.Scanning;
 
@@ -10,12 +9,11 @@ internal static class OcdbtZstd
 {
     public static byte[]? Decode(byte[] compressed, long offset, string what, ScanContext context)
     {
-        byte[] buffer = new byte[OcdbtEnvelope.MaxEnvelopeBytes + 1];
-        int n;
+        byte[]? decoded;
         try
         {
             using var zstd = new SharpCompress.Compressors.ZStandard.DecompressionStream(new MemoryStream(compressed, writable: false), leaveOpen: false);
-            n = zstd.ReadAtMost(buffer);
+            decoded = BoundedRead.All(zstd, OcdbtEnvelope.MaxEnvelopeBytes);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
         {
@@ -23,16 +21,16 @@ internal static class OcdbtZstd
             return null;
         }
 
-        if (n > OcdbtEnvelope.MaxEnvelopeBytes)
+        if (decoded is null)
         {
             throw new ScanLimitExceededException("OCDBT decoded size", $"The body of {what} decodes to more than {OcdbtEnvelope.MaxEnvelopeBytes:N0} bytes.", offset);
         }
 
-        if (!context.TryAddExpanded(n))
+        if (!context.TryAddExpanded(decoded.Length))
         {
             throw new ScanLimitExceededException(nameof(ScanLimits.MaxExpandedBytes), $"Decoding {what} spends the file's expanded-byte budget.", offset);
         }
 
-        return buffer.AsSpan(0, n).ToArray();
+        return decoded;
     }
 }

@@ -53,9 +53,7 @@ internal static partial class OrbaxMetadata
             throw new ScanLimitExceededException(nameof(ScanLimits.MaxHeaderBytes), $"The metadata file is {length:N0} bytes, more than {max:N0}.");
         }
 
-        byte[] buffer = new byte[length is { } known ? (int)known + 1 : max + 1];
-        int n = stream.ReadAtMost(buffer);
-        if (n > max)
+        if (BoundedRead.All(stream, max) is not { } bytes)
         {
             throw new ScanLimitExceededException(nameof(ScanLimits.MaxHeaderBytes), $"The metadata file is larger than {max:N0} bytes.");
         }
@@ -63,7 +61,7 @@ internal static partial class OrbaxMetadata
         JsonDocument document;
         try
         {
-            document = Utf8Json.Parse(buffer.AsMemory(0, n), new JsonDocumentOptions { MaxDepth = MaxDepth });
+            document = Utf8Json.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
