@@ -199,6 +199,17 @@ public sealed class OrbaxTests : IDisposable
         Assert.Contains(malicious.Findings, f => f.RuleId == "MA1001" && f.Member == "params.opt_state/0");
     }
 
+    [Fact]
+    public void The_per_array_zarr_layout_before_ocdbt_has_its_metadata_checked()
+    {
+        Dictionary<string, ModelScanResult> results = ScanFolder(Scan.Fixture("orbax/variants/zarr_layout/1"));
+        Assert.All(results.Values, r => Assert.True(r.Outcome == ScanOutcome.Clean, r.Describe()));
+        Assert.Equal("ZarrMetadata", results["default/params.dense.kernel/.zarray"].Format);
+        ModelScanResult codec = Scan.File(Scan.Fixture("orbax/malicious/zarr_layout_pickle_codec/1/default/params.extra/.zarray"));
+        Assert.Equal("filters[0].id", Assert.Single(codec.Findings, f => f.RuleId == "MA3179").Evidence);
+        Assert.Equal(ScanOutcome.Issues, codec.Outcome);
+    }
+
     // Every byte of an uncompressed manifest and of its B+tree node, changed and re-sealed with a valid checksum so the
     // body decoders see it: each scan ends in findings or a reported parse error, never a scanner fault.
     [Fact]

@@ -38,11 +38,19 @@ internal static partial class OrbaxMetadata
         return s_names.Contains(file, StringComparer.Ordinal) || (ProcessFile().IsMatch(file) && head.IndexOf("\"array_metadatas\""u8) >= 0);
     }
 
-    /// <summary>Whether an OCDBT key names zarr metadata (JSON) rather than a chunk of array bytes.</summary>
+    /// <summary>Whether an OCDBT key, or a file of the older per-array layout, names zarr metadata (JSON) rather
+    /// than a chunk of array bytes.</summary>
     public static bool IsZarrMetadataKey(string key)
     {
-        string last = key[(key.LastIndexOf('/') + 1)..];
+        string last = key[(key.LastIndexOfAny(['/', '\\']) + 1)..];
         return last is ".zarray" or ".zattrs" or ".zgroup" or ".zmetadata" or "zarr.json";
+    }
+
+    /// <summary>A zarr metadata file (the layout Orbax wrote before OCDBT: one folder per array) that is a JSON object.</summary>
+    public static bool LooksLikeZarrMetadata(string name, ReadOnlySpan<byte> head)
+    {
+        ReadOnlySpan<byte> text = head.TrimStart(" \t\r\n"u8);
+        return IsZarrMetadataKey(name) && text.Length > 0 && text[0] == (byte)'{';
     }
 
     public static void CheckFile(Stream stream, long? length, ScanContext context)
