@@ -22,15 +22,15 @@ internal static class OcdbtManifest
 
     public static void Check(Stream stream, long? length, ScanContext context)
     {
-        // The declared length is checked against these bytes before anything is allocated from it.
+        // Read as far as the file goes, never past the envelope bound; the declared length is then checked against
+        // these bytes, so nothing is ever allocated from it.
         if (length > OcdbtEnvelope.MaxEnvelopeBytes || BoundedRead.All(stream, OcdbtEnvelope.MaxEnvelopeBytes) is not { } data)
         {
             throw new ScanLimitExceededException("OCDBT envelope size", $"The manifest is larger than {OcdbtEnvelope.MaxEnvelopeBytes:N0} bytes.");
         }
 
-        int n = data.Length;
-        long available = length ?? n;
-        if (OcdbtEnvelope.Open(data.AsSpan(0, n), available, OcdbtEnvelope.ManifestMagic, 0, "the manifest", context) is not { } body)
+        long available = length ?? data.Length;
+        if (OcdbtEnvelope.Open(data, available, OcdbtEnvelope.ManifestMagic, 0, "the manifest", context) is not { } body)
         {
             return;
         }
@@ -47,7 +47,7 @@ internal static class OcdbtManifest
         OcdbtVersionRef? latest;
         try
         {
-            if (!Config(body, context))
+            if (!Config(body))
             {
                 return;
             }
@@ -84,7 +84,7 @@ internal static class OcdbtManifest
     }
 
     // Returns false for a configuration-only manifest (numbered kind): its version tree is in other files.
-    private static bool Config(OcdbtCursor body, ScanContext context)
+    private static bool Config(OcdbtCursor body)
     {
         body.Skip(16); // uuid
         long kindAt = body.Offset;
