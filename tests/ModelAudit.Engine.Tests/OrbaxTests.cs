@@ -210,6 +210,15 @@ public sealed class OrbaxTests : IDisposable
         Assert.Equal(ScanOutcome.Issues, codec.Outcome);
     }
 
+    [Fact]
+    public void The_older_msgpack_pytree_layout_is_read_as_flax_msgpack()
+    {
+        Dictionary<string, ModelScanResult> results = ScanFolder(Scan.Fixture("orbax/variants/pytree_msgpack/1"));
+        Assert.All(results.Values, r => Assert.True(r.Outcome == ScanOutcome.Clean, r.Describe()));
+        Assert.Equal("FlaxMsgpack", results["default/checkpoint"].Format);
+        Assert.Equal("OrbaxMetadata", results["_CHECKPOINT_METADATA"].Format);
+    }
+
     // Every byte of an uncompressed manifest and of its B+tree node, changed and re-sealed with a valid checksum so the
     // body decoders see it: each scan ends in findings or a reported parse error, never a scanner fault.
     [Fact]
