@@ -166,6 +166,18 @@ public sealed class OrbaxTests : IDisposable
     }
 
     [Fact]
+    public void A_value_named_pickle_is_a_codec_only_in_zarr_metadata()
+    {
+        byte[] json = "{\"tree_metadata\": {}, \"custom_metadata\": {\"name\": \"pickle\"}}"u8.ToArray();
+        ModelScanResult orbax = Scan.Bytes(json, "_METADATA");
+        Assert.Equal("OrbaxMetadata", orbax.Format);
+        Assert.True(orbax.Outcome == ScanOutcome.Clean, orbax.Describe());
+        ModelScanResult zarr = Scan.Bytes("{\"filters\": [{\"id\": \"pickle\"}], \"zarr_format\": 2}"u8.ToArray(), ".zarray");
+        Assert.Equal("ZarrMetadata", zarr.Format);
+        Assert.True(zarr.Has("MA3179", Severity.Critical), zarr.Describe());
+    }
+
+    [Fact]
     public void A_manifest_without_its_folder_is_inconclusive_not_clean()
     {
         ModelScanResult result = Scan.Bytes(File.ReadAllBytes(Manifest("benign")), "manifest.ocdbt");

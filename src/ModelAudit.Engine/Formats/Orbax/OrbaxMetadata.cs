@@ -53,7 +53,10 @@ internal static partial class OrbaxMetadata
         return IsZarrMetadataKey(name) && text.Length > 0 && text[0] == (byte)'{';
     }
 
-    public static void CheckFile(Stream stream, long? length, ScanContext context)
+    /// <summary>Checks a metadata file read whole (up to <see cref="ScanLimits.MaxHeaderBytes"/>). With
+    /// <paramref name="zarr"/> (zarr metadata) a codec named <c>pickle</c> is reported: it unpickles the chunks; in
+    /// Orbax's own JSON such a value is only a name.</summary>
+    public static void CheckFile(Stream stream, long? length, bool zarr, ScanContext context)
     {
         int max = context.Limits.MaxHeaderBytes;
         if (length > max)
@@ -78,7 +81,7 @@ internal static partial class OrbaxMetadata
 
         using (document)
         {
-            Walk(document.RootElement, "", 0, context);
+            Walk(document.RootElement, "", zarr, context);
         }
     }
 
@@ -89,7 +92,7 @@ internal static partial class OrbaxMetadata
         try
         {
             using JsonDocument document = Utf8Json.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
-            Walk(document.RootElement, key, 0, context);
+            Walk(document.RootElement, key, zarr: true, context);
         }
         catch (JsonException)
         {
@@ -97,7 +100,8 @@ internal static partial class OrbaxMetadata
         }
     }
 
-    private static void Walk(JsonElement element, string path, int depth, ScanContext context)
+    // Recursion is bounded by the parser's MaxDepth.
+    private static void Walk(JsonElement element, string path, bool zarr, ScanContext context)
     {
         context.CancellationToken.ThrowIfCancellationRequested();
         switch (element.ValueKind)
@@ -112,14 +116,14 @@ internal static partial class OrbaxMetadata
                             $"Key '{property.Name}' at '{(path.Length == 0 ? "(root)" : path)}' belongs to Python's object protocol; Orbax metadata holds only trees of names, shapes and numbers.", null, child);
                     }
 
-                    if (property.Name is "id" or "name" && property.Value.ValueKind == JsonValueKind.String
+                    if (zarr && property.Name is "id" or "name" && property.Value.ValueKind == JsonValueKind.String
                         && property.Value.ValueEquals("pickle"))
                     {
                         context.Report(RuleIds.OrbaxPicklePayload,
                             $"'{child}' selects the pickle codec: zarr (numcodecs) unpickles this array's chunks when it is read.", null, child);
                     }
 
-                    Walk(property.Value, child, depth + 1, context);
+                    Walk(property.Value, child, zarr, context);
                 }
 
                 return;
@@ -127,7 +131,7 @@ internal static partial class OrbaxMetadata
                 int i = 0;
                 foreach (JsonElement item in element.EnumerateArray())
                 {
-                    Walk(item, $"{path}[{i++}]", depth + 1, context);
+                    Walk(item, $"{path}[{i++}]", zarr, context);
                 }
 
                 return;

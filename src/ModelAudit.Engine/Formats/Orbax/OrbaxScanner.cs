@@ -55,7 +55,7 @@ internal sealed class OrbaxScanner : IFormatScanner
         }
         else
         {
-            OrbaxMetadata.CheckFile(input.Stream, input.Length, context);
+            OrbaxMetadata.CheckFile(input.Stream, input.Length, ReferenceEquals(input.Format, OrbaxFormats.ZarrMetadata), context);
         }
     }
 }
