@@ -6,7 +6,7 @@ namespace ModelAudit.Engine.Tests;
 /// <summary>
 /// One benign model of every graph, layer, tensor and runtime format (issues 10 and 11), laid out as the real tools
 /// lay them out on disk: a model together with the sibling files it reads (ONNX external data, OpenVINO .bin, a
-/// SavedModel's variables/, a Core ML package's weights). Built from the same byte builders as each format's own
+/// SavedModel's variables/, a Core ML package's weights, an Orbax checkpoint's OCDBT data files). Built from the same byte builders as each format's own
 /// tests; <see cref="FormatFolderTests"/> writes it to <c>tests/fixtures/formats</c>, which the Pester suite scans.
 /// The single-file runtime fixtures already committed in <c>tests/fixtures/benign</c> (GGUF, GGML, NumPy, TFLite,
 /// Flax, XGBoost JSON, LightGBM, CatBoost, PMML, OpenVINO .xml alone) are not repeated here.
@@ -61,6 +61,14 @@ internal static class BenignFormatFolder
         files.Add(("coreml/model.mlpackage/Manifest.json", Encoding.UTF8.GetBytes(CoreMLTests.Manifest.Replace("PATH", "com.apple.CoreML/weights"))));
         files.Add(("coreml/model.mlpackage/Data/com.apple.CoreML/model.mlmodel", CoreMLTests.Model(m => CoreMLTests.Network(m, CoreMLTests.Dense("dense")))));
         files.Add(("coreml/model.mlpackage/Data/com.apple.CoreML/weights/weight.bin", CoreMLTests.Weights(96, 128)));
+
+        // An Orbax checkpoint step with OCDBT storage (zstd manifests and node), as tests/fixtures/generate_orbax.py
+        // writes it following TensorStore's OCDBT format; copied from the committed fixture, not re-encoded here.
+        string orbax = Scan.Fixture("orbax/benign");
+        foreach (string file in Directory.EnumerateFiles(orbax, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            files.Add(("orbax/" + Path.GetRelativePath(orbax, file).Replace(Path.DirectorySeparatorChar, '/'), File.ReadAllBytes(file)));
+        }
 
         return files;
     }

@@ -272,7 +272,8 @@ Describe 'Invoke-ModelScan over one benign file of every graph, layer, tensor an
     BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 
     # Issues 10 and 11: models beside the data files they read (ONNX external data, OpenVINO .bin, a SavedModel's
-    # variables/ shards, a Core ML package), plus the single-file fixtures of the other formats. Every file is Clean.
+    # variables/ shards, a Core ML package, an Orbax checkpoint's OCDBT folder), plus the single-file fixtures of the
+    # other formats. Every file is Clean.
     It 'exits 0 with -EnableExit and every result is Clean' {
         $folder = Join-Path $TestDrive 'every-format'
         Copy-Item (Join-Path $Fixtures 'formats') $folder -Recurse
@@ -282,6 +283,13 @@ Describe 'Invoke-ModelScan over one benign file of every graph, layer, tensor an
         $child.Output | Should -Not -Match 'NOT CLEAN'
         $child.ExitCode | Should -Be 0
         (Get-ChildItem $folder -Recurse -File).Count | Should -BeGreaterThan 30
+    }
+
+    It 'reads the Orbax checkpoint in it file by file as Orbax and OCDBT formats' {
+        $orbax = Join-Path $Fixtures 'formats' 'orbax'
+        $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Invoke-ModelScan -LiteralPath '$orbax' -Recurse | ForEach-Object { `$_.Outcome.ToString() + ' ' + `$_.Format }"
+        $lines = $child.Output -split '\r?\n' | Where-Object { $_ }
+        $lines | Sort-Object | Should -Be @('Clean OcdbtData', 'Clean OcdbtManifest', 'Clean OcdbtManifest', 'Clean OrbaxMetadata', 'Clean OrbaxMetadata', 'Clean OrbaxMetadata', 'Clean OrbaxMetadata')
     }
 }
 

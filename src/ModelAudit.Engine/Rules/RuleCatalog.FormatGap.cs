@@ -7,7 +7,7 @@ public static partial class RuleCatalog
     static partial void AddFormatGapRules(List<ModelRule> rules) => rules.AddRange(new[]
     {
         Rule(CompanionDataFile, "Data file of a model beside it", Severity.Info, FindingCategory.Integrity,
-            "The file is raw tensor data that a model beside it reads (ONNX external data, OpenVINO weights, TensorFlow checkpoint shards). It has no structure of its own to scan; the model's scan checks the ranges it reads from it, and the finding names that model.",
+            "The file is raw tensor data that a model beside it reads (ONNX external data, OpenVINO weights, TensorFlow checkpoint shards, the OCDBT data files of an Orbax checkpoint). It has no structure of its own to scan; the model's scan checks the ranges it reads from it, and the finding names that model.",
             "Keep the data file with its model; scan the folder together so both are checked."),
         Rule(CheckpointEntryInvalid, "TensorFlow checkpoint entry out of bounds", Severity.Warning, FindingCategory.Integrity,
             "An entry of a TensorFlow checkpoint index (BundleEntryProto) names a shard the checkpoint does not have, reads past the end of its shard, or declares a byte size that does not match its dtype and shape. TensorFlow refuses such a checkpoint, or it was altered after it was written.",
@@ -21,5 +21,20 @@ public static partial class RuleCatalog
         Rule(SkopsJoblibModel, "skops config loads a pickle", Severity.Info, FindingCategory.Integrity,
             "A skops hub config.json declares a pickled model (model_format pickle): skops' helpers load it with joblib.load, which runs whatever the pickle says. The pickle's own scan decides whether it is dangerous; skops before 0.13 also did this silently for files that only claimed to be skops (CVE-2025-54886).",
             "Prefer the .skops format, which skops loads without unpickling."),
+        Rule(OrbaxPicklePayload, "Pickle inside an Orbax checkpoint", Severity.Critical, FindingCategory.FrameworkOperation,
+            "A value of an Orbax checkpoint (an OCDBT key's value, or a string of its JSON metadata) is a pickle, or its zarr metadata selects numcodecs' pickle codec, which unpickles the array's chunks when they are read. Orbax writes arrays through TensorStore and metadata as JSON or MessagePack; a pickle there is restored only by a custom handler or codec that unpickles it, which runs whatever the pickle says. An embedded pickle was scanned too; its own findings are reported under the same member.",
+            "Do not restore the checkpoint; re-create it from a trusted source with Orbax's standard handlers."),
+        Rule(OcdbtHeaderInvalid, "OCDBT file header malformed", Severity.Warning, FindingCategory.Integrity,
+            "An OCDBT manifest or tree node (TensorStore's Optionally-Cooperative Distributed B+Tree, the storage of Orbax checkpoints) has a wrong magic value, a length that disagrees with the file or runs past its end, an unknown version or compression, or a body that does not decode as the format says. TensorStore refuses such a checkpoint; it was truncated or altered after it was written.",
+            "Re-save the checkpoint from a trusted source; do not restore it."),
+        Rule(OcdbtChecksumMismatch, "OCDBT checksum mismatch", Severity.Warning, FindingCategory.Integrity,
+            "The CRC-32C footer of an OCDBT manifest or tree node does not match its bytes. TensorStore refuses it: the file was corrupted or edited after it was written.",
+            "Re-save the checkpoint from a trusted source; do not restore it."),
+        Rule(OcdbtReferenceInvalid, "OCDBT reference missing or out of bounds", Severity.Warning, FindingCategory.Integrity,
+            "An OCDBT manifest or B+tree node refers to a data file that is not there, to bytes past the end of its data file, or to a data file path that is absolute or climbs out of the checkpoint folder (the format allows arbitrary paths; one outside the checkpoint makes a restore read a file the checkpoint does not ship).",
+            "Keep every data file with its manifest and scan the checkpoint folder whole; do not restore a checkpoint whose references leave its folder."),
+        Rule(OcdbtTreeNotFollowed, "OCDBT tree not followed", Severity.Info, FindingCategory.ScanHealth,
+            "The OCDBT manifest was read, but the data files its tree lives in could not be opened beside it (the manifest is inside an archive or on a remote store), so the keys and values it restores were not checked; coverage is Inconclusive.",
+            "Scan the checkpoint as a local folder so the manifest and its data files are read together."),
     });
 }

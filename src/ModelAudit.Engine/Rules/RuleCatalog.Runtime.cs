@@ -12,7 +12,7 @@ public static partial class RuleCatalog
             "A PMML <Extension> element carries script-like content. PMML itself is declarative; vendor runtimes that honour such extensions run the code when the model is evaluated.",
             Review),
         Rule(CheckpointObjectProtocolKey, "Python object-protocol key in a checkpoint", Severity.Warning, FindingCategory.CodeExecution,
-            "A MessagePack checkpoint (Flax/JAX) has a key such as __reduce__, __class__, __code__ or __globals__. Flax restores plain trees of arrays; such keys exist to drive a custom loader into rebuilding Python objects.",
+            "A MessagePack checkpoint (Flax/JAX) or the JSON metadata of an Orbax checkpoint has a key such as __reduce__, __class__, __code__ or __globals__. Flax and Orbax restore plain trees of arrays; such keys exist to drive a custom loader into rebuilding Python objects.",
             Review),
 
         Rule(TFLiteCustomOperator, "TFLite custom operator", Severity.Warning, FindingCategory.FrameworkOperation,

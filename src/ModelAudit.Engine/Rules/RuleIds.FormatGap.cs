@@ -10,4 +10,12 @@ internal static partial class RuleIds
     public const string CheckpointShardMissing = "MA6372";
     public const string SkopsJoblibFallback = "MA6373";
     public const string SkopsJoblibModel = "MA6374";
+
+    // Orbax / OCDBT checkpoints take the top of each range (MA3179, MA6379 down, MA9069) so the TensorRT work can
+    // take the bottom without the two colliding.
+    public const string OrbaxPicklePayload = "MA3179";
+    public const string OcdbtHeaderInvalid = "MA6379";
+    public const string OcdbtChecksumMismatch = "MA6378";
+    public const string OcdbtReferenceInvalid = "MA6377";
+    public const string OcdbtTreeNotFollowed = "MA9069";
 }

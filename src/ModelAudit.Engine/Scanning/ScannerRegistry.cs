@@ -25,6 +25,7 @@ using ModelAudit.Engine.Formats.OpenVino;
 using ModelAudit.Engine.Formats.Joblib;
 using ModelAudit.Engine.Formats.Pickle;
 using ModelAudit.Engine.Formats.Onnx;
+using ModelAudit.Engine.Formats.Orbax;
 using ModelAudit.Engine.Formats.Pmml;
 using ModelAudit.Engine.Formats.Paddle;
 using ModelAudit.Engine.Formats.Protobuf;
@@ -68,7 +69,7 @@ internal sealed class ScannerRegistry
             new NumPyScanner(),
             new SafeTensorsScanner(),
             new GgufScanner(),
-            new CompanionDataScanner(new OnnxExternalDataResolver(), new OpenVinoWeightsResolver(), new CheckpointShardResolver()),
+            new CompanionDataScanner(new OnnxExternalDataResolver(), new OpenVinoWeightsResolver(), new CheckpointShardResolver(), new OcdbtDataFileResolver()),
             new TensorFlowCheckpointScanner(),
             new TensorFlowScanner(),
             new PaddleScanner(),
@@ -87,6 +88,7 @@ internal sealed class ScannerRegistry
             new CatBoostScanner(),
             new PmmlScanner(),
             new FlaxMsgpackScanner(),
+            new OrbaxScanner(),
             new OpenVinoScanner(),
             new PassiveDataScanner(),
             new TextScanner(),

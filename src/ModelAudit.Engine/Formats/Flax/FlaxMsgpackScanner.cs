@@ -26,12 +26,6 @@ internal sealed class FlaxMsgpackScanner : IFormatScanner
     // String values read for the analyzers.
     private const int MaxStringBytes = 1 << 20;
 
-    private static readonly HashSet<string> s_objectProtocolKeys = new(StringComparer.Ordinal)
-    {
-        "__reduce__", "__reduce_ex__", "__class__", "__module__", "__getstate__", "__setstate__", "__dict__", "__code__",
-        "__globals__", "__builtins__", "__import__", "__call__", "__getattr__", "__getattribute__", "__subclasses__", "__init__", "__new__",
-    };
-
     public ScannerInfo Info { get; } = new("flax", "Flax/JAX msgpack", new[] { FlaxFormats.FlaxMsgpack });
 
     // MessagePack has no magic: a map whose first key is a string, under a Flax checkpoint name.
@@ -134,7 +128,7 @@ internal sealed class FlaxMsgpackScanner : IFormatScanner
                 Value(reader, keyMarker, depth + 1, path, context);
                 key = $"#{i}";
             }
-            else if (s_objectProtocolKeys.Contains(key))
+            else if (ObjectProtocolKeys.Contains(key))
             {
                 context.Report(RuleIds.CheckpointObjectProtocolKey,
                     $"Key '{key}' at '{path}' belongs to Python's object protocol; Flax checkpoints hold only parameter trees.", reader.Position, Join(path, key));
