@@ -24,6 +24,7 @@ using ModelAudit.Engine.Formats.NumPy;
 using ModelAudit.Engine.Formats.OpenVino;
 using ModelAudit.Engine.Formats.Joblib;
 using ModelAudit.Engine.Formats.Pickle;
+using ModelAudit.Engine.Formats.RSerialized;
 using ModelAudit.Engine.Formats.Onnx;
 using ModelAudit.Engine.Formats.Pmml;
 using ModelAudit.Engine.Formats.Paddle;
@@ -88,6 +89,7 @@ internal sealed class ScannerRegistry
             new PmmlScanner(),
             new FlaxMsgpackScanner(),
             new OpenVinoScanner(),
+            new RSerializedScanner(),
             new PassiveDataScanner(),
             new TextScanner(),
         },
