@@ -78,6 +78,15 @@ public sealed class RSerializedTests
     }
 
     [Fact]
+    public void A_function_that_calls_a_command_by_name_through_do_call_is_critical()
+    {
+        byte[] stream = new RStream().Header()
+            .Closure(body => body.Call("do.call", a => a.Strings("system").Flags(2).Strings("id"))).ToArray();
+        ModelScanResult result = Scan.Bytes(stream, "model.rds");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1192" && f.Evidence == "system");
+    }
+
+    [Fact]
     public void A_binary_workspace_is_read_in_its_own_byte_order()
     {
         // save(..., ascii = FALSE, version = 3) on a little-endian machine with the native "B" encoding.

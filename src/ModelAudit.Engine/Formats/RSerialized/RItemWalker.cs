@@ -136,9 +136,19 @@ internal sealed class RItemWalker
                 }
 
                 string text = _reader.String(length, KeptString);
-                if (context != RCodeContext.Data && _facts.CodeStrings.Count < RWalkFacts.MaxKept * 4)
+                if (context != RCodeContext.Data)
                 {
-                    _facts.CodeStrings.Add(text);
+                    if (_facts.CodeStrings.Count < RWalkFacts.MaxKept * 4)
+                    {
+                        _facts.CodeStrings.Add(text);
+                    }
+
+                    // do.call("system", …), get("system"), match.fun("system"): a graded function named by a string
+                    // in code is called the same way.
+                    if (RCallGrades.Execution.Contains(text) || RCallGrades.Network.Contains(text))
+                    {
+                        NoteSymbol(text, context, at);
+                    }
                 }
 
                 return new RItem(type, Text: text);
