@@ -32,6 +32,10 @@ internal static class BenignFormatFolder
         files.Add(("tensorflow/frozen_graph.pb", TensorFlowBuilder.FrozenGraph()));
         files.Add(("tensorflow/model.ckpt.meta", TensorFlowBuilder.MetaGraph(TensorFlowBuilder.Tf1SaverGraph(), TensorFlowBuilder.Tf1Saver).ToArray()));
 
+        // R: an lm model as saveRDS writes it (gzip over XDR), and a workspace.
+        files.Add(("r/lm_model.rds", File.ReadAllBytes(Scan.Fixture("r/benign/lm_model.rds"))));
+        files.Add(("r/workspace.RData", File.ReadAllBytes(Scan.Fixture("r/benign/workspace.RData"))));
+
         // Keras v3 archive, legacy H5, model.to_json() and a SavedModel's keras_metadata.pb.
         files.Add(("keras/model.keras", KerasBuilder.KerasArchive(KerasBuilder.Keras3Config())));
         files.Add(("keras/model.h5", KerasBuilder.LegacyH5(KerasBuilder.Keras2Config())));

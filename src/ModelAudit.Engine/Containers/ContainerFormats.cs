@@ -7,6 +7,9 @@ internal static class ContainerFormats
 {
     private static readonly string[] s_picklePayloadNames = { ".pkl", ".pickle", ".joblib" };
 
+    // saveRDS and save compress R objects with gzip (the default), bzip2 or xz under their own names.
+    private static readonly string[] s_rObjectNames = { ".rds", ".rda", ".rdata" };
+
     public static ModelFormat Zip { get; } = new("Zip", "Zip archives (zip64 included)", FormatRisk.Container,
         ".zip", ".npz", ".keras", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".mar", ".nemo", ".skops");
 
@@ -25,11 +28,11 @@ internal static class ContainerFormats
 
     public static ModelFormat SevenZip { get; } = new("SevenZip", "7-Zip archives, solid or not", FormatRisk.Container, ".7z");
 
-    public static ModelFormat Gzip { get; } = new("Gzip", "gzip-compressed content", FormatRisk.Container, With(".gz", ".tgz"));
+    public static ModelFormat Gzip { get; } = new("Gzip", "gzip-compressed content", FormatRisk.Container, With(".gz", ".tgz").Concat(s_rObjectNames).ToArray());
 
-    public static ModelFormat Bzip2 { get; } = new("Bzip2", "bzip2-compressed content", FormatRisk.Container, With(".bz2"));
+    public static ModelFormat Bzip2 { get; } = new("Bzip2", "bzip2-compressed content", FormatRisk.Container, With(".bz2").Concat(s_rObjectNames).ToArray());
 
-    public static ModelFormat Xz { get; } = new("Xz", "xz-compressed content", FormatRisk.Container, With(".xz"));
+    public static ModelFormat Xz { get; } = new("Xz", "xz-compressed content", FormatRisk.Container, With(".xz").Concat(s_rObjectNames).ToArray());
 
     public static ModelFormat Zstd { get; } = new("Zstd", "Zstandard-compressed content", FormatRisk.Container, With(".zst"));
 

@@ -19,6 +19,9 @@ internal static class ExtensionCheck
         ".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".sav", ".model", ".safetensors", ".gguf", ".ggml",
         ".onnx", ".npy", ".npz", ".h5", ".hdf5", ".keras", ".tflite", ".pb", ".mar", ".pte", ".ptl", ".dill", ".msgpack",
         ".mlmodel", ".pdparams", ".pdmodel", ".nemo", ".llamafile",
+
+        // R objects and workspaces, and Torch7 files: loading them can run code, so unknown content there is not Clean.
+        ".rds", ".rda", ".rdata", ".t7", ".th",
     };
 
     private static readonly Lazy<HashSet<string>> s_known = new(() =>

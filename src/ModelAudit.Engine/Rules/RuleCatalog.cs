@@ -238,6 +238,8 @@ public static partial class RuleCatalog
 
     static partial void AddContentGapRules(List<ModelRule> rules);
 
+    static partial void AddRSerializedRules(List<ModelRule> rules);
+
     private static ModelRule[] BuildRules()
     {
         var rules = new List<ModelRule>(CoreRules());
@@ -257,6 +259,7 @@ public static partial class RuleCatalog
         AddRobustnessRules(rules);
         AddFormatGapRules(rules);
         AddContentGapRules(rules);
+        AddRSerializedRules(rules);
         return rules.ToArray();
     }
 

@@ -24,6 +24,7 @@ using ModelAudit.Engine.Formats.NumPy;
 using ModelAudit.Engine.Formats.OpenVino;
 using ModelAudit.Engine.Formats.Joblib;
 using ModelAudit.Engine.Formats.Pickle;
+using ModelAudit.Engine.Formats.RSerialized;
 using ModelAudit.Engine.Formats.Onnx;
 using ModelAudit.Engine.Formats.Orbax;
 using ModelAudit.Engine.Formats.Pmml;
@@ -90,6 +91,7 @@ internal sealed class ScannerRegistry
             new FlaxMsgpackScanner(),
             new OrbaxScanner(),
             new OpenVinoScanner(),
+            new RSerializedScanner(),
             new PassiveDataScanner(),
             new TextScanner(),
         },

@@ -81,8 +81,15 @@ internal sealed partial class GgufScanner
             return new GgufTensorInfo(name, shape, type.Name, offset, null, infoOffset);
         }
 
-        ulong bytes = (ulong)(elements / (ulong)type.BlockElements * (ulong)type.BlockBytes);
-        return new GgufTensorInfo(name, shape, type.Name, offset, bytes, infoOffset);
+        // Elements fit 64 bits here, but a block type with more bytes than elements (F32, F64) can take the size past them.
+        UInt128 byteCount = elements / (ulong)type.BlockElements * (ulong)type.BlockBytes;
+        if (byteCount > ulong.MaxValue)
+        {
+            context.Report(RuleIds.GgufTensorInfoInvalid, $"Tensor '{shown}' has shape [{string.Join(",", shape)}], whose byte size overflows 64 bits.", infoOffset, shown);
+            return new GgufTensorInfo(name, shape, type.Name, offset, null, infoOffset);
+        }
+
+        return new GgufTensorInfo(name, shape, type.Name, offset, (ulong)byteCount, infoOffset);
     }
 
     /// <summary>

@@ -1,0 +1,246 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using ModelAudit.Engine.Scanning;
+
+namespace ModelAudit.Engine.Formats.RSerialized;
+
+/// <summary>
+/// Reads the integers, doubles, strings and raw bytes of an R serialization stream in any of its three encodings
+/// (serialize.c's InInteger, InReal, InString, InBytes), front to back through a small buffer, so a stream that is
+/// decompressed on the fly (readRDS's gzip, bzip2, xz) is read once. Payloads are skipped or kept as a bounded prefix,
+/// never read whole into memory.
+/// </summary>
+internal sealed class RStreamReader
+{
+    private const int BufferSize = 64 << 10;
+
+    private readonly Stream _stream;
+    private readonly byte[] _buffer = new byte[BufferSize];
+    private readonly CancellationToken _cancellationToken;
+    private int _start;
+    private int _end;
+    private long _consumed;
+
+    public RStreamReader(Stream stream, CancellationToken cancellationToken)
+    {
+        _stream = stream;
+        _cancellationToken = cancellationToken;
+    }
+
+    public RStreamEncoding Encoding { get; set; }
+
+    /// <summary>Bytes read so far: the offset of the next item in the (decompressed) stream.</summary>
+    public long Position => _consumed;
+
+    public byte Byte()
+    {
+        if (_start == _end && !Fill())
+        {
+            throw new EndOfStreamException();
+        }
+
+        _consumed++;
+        return _buffer[_start++];
+    }
+
+    public int Int()
+    {
+        if (Encoding == RStreamEncoding.Ascii)
+        {
+            string word = Word();
+            return word == "NA" ? int.MinValue
+                : int.TryParse(word, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value
+                : throw new ModelFormatException($"'{Truncate(word)}' where the R stream has an integer", _consumed);
+        }
+
+        Span<byte> bytes = stackalloc byte[4];
+        Read(bytes);
+        return Encoding == RStreamEncoding.Xdr ? BinaryPrimitives.ReadInt32BigEndian(bytes) : BinaryPrimitives.ReadInt32LittleEndian(bytes);
+    }
+
+    /// <summary>Skips <paramref name="count"/> numbers of <paramref name="size"/> bytes each (doubles, integers).</summary>
+    public void SkipNumbers(long count, int size)
+    {
+        if (Encoding == RStreamEncoding.Ascii)
+        {
+            for (long i = 0; i < count; i++)
+            {
+                if ((i & 0xFFFF) == 0)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                Word();
+            }
+
+            return;
+        }
+
+        SkipBytes(checked(count * size));
+    }
+
+    /// <summary>Skips a RAWSXP's bytes (two hex digits a word in ASCII streams).</summary>
+    public void SkipRaw(long count)
+    {
+        if (Encoding == RStreamEncoding.Ascii)
+        {
+            SkipNumbers(count, 1);
+            return;
+        }
+
+        SkipBytes(count);
+    }
+
+    /// <summary>Reads a string of <paramref name="length"/> bytes and returns at most its first
+    /// <paramref name="keep"/> as text (UTF-8, as R writes every CHARSXP it marks UTF-8 or ASCII; Latin-1 bytes that
+    /// are not UTF-8 come out replaced, which names here never are).</summary>
+    public string String(int length, int keep)
+    {
+        if (length < 0)
+        {
+            throw new ModelFormatException($"a string of length {length} in the R stream", _consumed);
+        }
+
+        if (Encoding == RStreamEncoding.Ascii)
+        {
+            return AsciiString(length, keep);
+        }
+
+        int kept = Math.Min(length, keep);
+        byte[] bytes = new byte[kept];
+        Read(bytes);
+        SkipBytes(length - kept);
+        return System.Text.Encoding.UTF8.GetString(bytes);
+    }
+
+    private void Read(Span<byte> destination)
+    {
+        while (destination.Length > 0)
+        {
+            if (_start == _end && !Fill())
+            {
+                throw new EndOfStreamException();
+            }
+
+            int take = Math.Min(destination.Length, _end - _start);
+            _buffer.AsSpan(_start, take).CopyTo(destination);
+            _start += take;
+            _consumed += take;
+            destination = destination[take..];
+        }
+    }
+
+    private void SkipBytes(long count)
+    {
+        while (count > 0)
+        {
+            if (_start == _end && !Fill())
+            {
+                throw new EndOfStreamException();
+            }
+
+            int take = (int)Math.Min(count, _end - _start);
+            _start += take;
+            _consumed += take;
+            count -= take;
+        }
+    }
+
+    // A whitespace-separated word of an ASCII stream (serialize.c's InWord); words are short, so a long one is bad data.
+    private string Word()
+    {
+        byte c;
+        do
+        {
+            c = Byte();
+        }
+        while (IsSpace(c));
+
+        var word = new StringBuilder();
+        while (!IsSpace(c))
+        {
+            if (word.Length >= 1024)
+            {
+                throw new ModelFormatException("a word of over 1,024 characters in an ASCII R stream", _consumed);
+            }
+
+            word.Append((char)c);
+            c = Byte();
+        }
+
+        return word.ToString();
+    }
+
+    // InString for ASCII: after whitespace, `length` characters with C escapes (\n, \t, \\, \ooo octal …).
+    private string AsciiString(int length, int keep)
+    {
+        byte c;
+        do
+        {
+            c = Byte();
+        }
+        while (IsSpace(c));
+
+        var bytes = new List<byte>(Math.Min(length, keep));
+        for (int i = 0; i < length; i++)
+        {
+            if (i > 0)
+            {
+                c = Byte();
+            }
+
+            if (c == '\\')
+            {
+                c = Byte();
+                c = c switch
+                {
+                    (byte)'n' => (byte)'\n', (byte)'t' => (byte)'\t', (byte)'v' => 0x0B, (byte)'b' => 0x08, (byte)'r' => (byte)'\r',
+                    (byte)'f' => 0x0C, (byte)'a' => 0x07, (byte)'0' or (byte)'1' or (byte)'2' or (byte)'3' or (byte)'4' or (byte)'5' or (byte)'6' or (byte)'7' => Octal(c),
+                    _ => c, // \\, \?, \', \"
+                };
+            }
+
+            if (bytes.Count < keep)
+            {
+                bytes.Add(c);
+            }
+        }
+
+        return System.Text.Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
+    // Up to three octal digits, the first already read.
+    private byte Octal(byte first)
+    {
+        int value = first - '0';
+        for (int i = 0; i < 2 && Peek() is >= (byte)'0' and <= (byte)'7'; i++)
+        {
+            value = (value * 8) + (Byte() - '0');
+        }
+
+        return (byte)value;
+    }
+
+    private int Peek()
+    {
+        if (_start == _end && !Fill())
+        {
+            return -1;
+        }
+
+        return _buffer[_start];
+    }
+
+    private bool Fill()
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        _start = 0;
+        _end = _stream.Read(_buffer, 0, _buffer.Length);
+        return _end > 0;
+    }
+
+    private static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\n' or (byte)'\t' or (byte)'\r' or 0x0B or 0x0C;
+
+    private static string Truncate(string word) => word.Length > 40 ? word[..40] + "…" : word;
+}
