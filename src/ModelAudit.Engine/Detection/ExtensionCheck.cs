@@ -19,6 +19,7 @@ internal static class ExtensionCheck
         ".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".sav", ".model", ".safetensors", ".gguf", ".ggml",
         ".onnx", ".npy", ".npz", ".h5", ".hdf5", ".keras", ".tflite", ".pb", ".mar", ".pte", ".ptl", ".dill", ".msgpack",
         ".mlmodel", ".pdparams", ".pdmodel", ".nemo", ".llamafile",
+        ".engine", ".plan", ".trt",
     };
 
     private static readonly Lazy<HashSet<string>> s_known = new(() =>

@@ -1,0 +1,211 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using ModelAudit.Engine.IO;
+
+namespace ModelAudit.Engine.Formats.TensorRT;
+
+/// <summary>
+/// One forward pass over a plan in bounded windows: executable headers (ELF, PE, Mach-O) and the plugin and library
+/// names the plan stores as text. Memory is one window whatever the plan's size, the stream is only read forward
+/// (an archive member works as well as a file), and a window keeps the last <see cref="Overlap"/> bytes of the one
+/// before it, so a magic number, a header or a name split across two reads is still seen whole, once.
+/// </summary>
+internal static partial class PlanContentSearch
+{
+    /// <summary>The default window: large enough that the search runs at read speed.</summary>
+    public const int DefaultChunkSize = 1 << 20;
+
+    // Printable runs longer than this are text blobs (kernel source, JSON), not a name the plan stores.
+    private const int MaxRun = 512;
+
+    /// <summary>Bytes each window carries into the next: a probe's reach, which also holds any run kept whole.</summary>
+    public const int Overlap = NativeImageProbe.Reach;
+
+    // Printable ASCII, what a name stored as text is made of.
+    private const byte PrintableFirst = 0x20;
+    private const byte PrintableLast = 0x7E;
+
+    // Images listed one by one; a plan with more is already Critical, and the rest are counted.
+    private const int MaxListedImages = 32;
+
+    // Distinct names kept per kind; the count of the rest is reported.
+    private const int MaxNames = 32;
+
+    // The first byte of every magic the probe recognises: ELF, MZ, Mach-O (both byte orders).
+    private static readonly byte[][] s_magics =
+    {
+        new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' },
+        "MZ"u8.ToArray(),
+        new byte[] { 0xCE, 0xFA, 0xED, 0xFE },
+        new byte[] { 0xCF, 0xFA, 0xED, 0xFE },
+        new byte[] { 0xFE, 0xED, 0xFA, 0xCE },
+        new byte[] { 0xFE, 0xED, 0xFA, 0xCF },
+    };
+
+    /// <summary>Searches <paramref name="stream"/> from its position to its end; <paramref name="origin"/> is the
+    /// absolute offset of that position, for the offsets reported.</summary>
+    public static PlanContents Search(Stream stream, long origin, CancellationToken cancellationToken, int chunkSize = DefaultChunkSize)
+    {
+        var found = new PlanContents();
+        byte[] buffer = new byte[chunkSize + Overlap];
+        int filled = 0;
+        long bufferStart = origin;
+        long skipUntil = origin;
+        bool previousPrintable = false;
+        bool end = false;
+        while (!end)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int read = stream.ReadAtMost(buffer.AsSpan(filled));
+            end = filled + read < buffer.Length;
+            filled += read;
+
+            // Positions below `owned` belong to this window; the rest is carried so what starts there is seen whole.
+            int owned = end ? filled : filled - Overlap;
+            ReadOnlySpan<byte> window = buffer.AsSpan(0, filled);
+            skipUntil = FindImages(window, owned, bufferStart, skipUntil, found);
+            FindNames(window, owned, bufferStart, skipUntil, previousPrintable, found);
+            if (owned > 0)
+            {
+                previousPrintable = IsPrintable(buffer[owned - 1]);
+            }
+
+            Buffer.BlockCopy(buffer, owned, buffer, 0, filled - owned);
+            filled -= owned;
+            bufferStart += owned;
+        }
+
+        return found;
+    }
+
+    /// <summary>Probes every magic that starts in the owned part, in offset order; returns where the last host image
+    /// found ends (nothing inside a reported library is searched again: its own strings and nested images are
+    /// part of it).</summary>
+    private static long FindImages(ReadOnlySpan<byte> window, int owned, long bufferStart, long skipUntil, PlanContents found)
+    {
+        var hits = new List<int>();
+        foreach (byte[] magic in s_magics)
+        {
+            for (int at = 0; at < owned;)
+            {
+                int hit = window[at..].IndexOf(magic);
+                if (hit < 0 || at + hit >= owned)
+                {
+                    break;
+                }
+
+                hits.Add(at + hit);
+                at += hit + 1;
+            }
+        }
+
+        hits.Sort();
+        foreach (int at in hits)
+        {
+            long offset = bufferStart + at;
+            if (offset < skipUntil || NativeImageProbe.At(window.Slice(at, Math.Min(window.Length - at, NativeImageProbe.Reach)), offset) is not { } image)
+            {
+                continue;
+            }
+
+            if (image.IsDeviceCode)
+            {
+                // Not skipped: a forged cubin header claiming a large extent must not hide a host library after it.
+                found.DeviceImageCount++;
+                continue;
+            }
+
+            found.HostImageCount++;
+            if (found.HostImages.Count < MaxListedImages)
+            {
+                found.HostImages.Add(image);
+            }
+
+            skipUntil = Math.Max(skipUntil, image.Size is { } size ? offset + size : offset + 1);
+        }
+
+        return skipUntil;
+    }
+
+    private static void FindNames(ReadOnlySpan<byte> window, int owned, long bufferStart, long skipUntil, bool previousPrintable, PlanContents found)
+    {
+        int at = 0;
+        while (at < owned)
+        {
+            int next = window[at..owned].IndexOfAnyInRange(PrintableFirst, PrintableLast);
+            if (next < 0)
+            {
+                return;
+            }
+
+            at += next;
+
+            // The whole run is walked (a run past MaxRun is skipped whole, never read again from its middle).
+            int length = window[at..].IndexOfAnyExceptInRange(PrintableFirst, PrintableLast);
+            length = length < 0 ? window.Length - at : length;
+
+            // A run at the window's start that the previous window's last byte continues was read there.
+            bool continuation = at == 0 && previousPrintable;
+            if (!continuation && length <= MaxRun && bufferStart + at >= skipUntil)
+            {
+                Classify(window.Slice(at, length), bufferStart + at, found);
+            }
+
+            at += length;
+        }
+    }
+
+    private static void Classify(ReadOnlySpan<byte> run, long offset, PlanContents found)
+    {
+        bool plugin = run.IndexOf("_TRT"u8) >= 0;
+        bool library = run.IndexOf(".so"u8) >= 0 || run.IndexOf(".dll"u8) >= 0 || run.IndexOf(".dylib"u8) >= 0;
+        if (!plugin && !library)
+        {
+            return;
+        }
+
+        string text = Encoding.ASCII.GetString(run);
+        if (plugin)
+        {
+            foreach (Match match in PluginName().Matches(text))
+            {
+                Keep(found.PluginNames, match.Value, offset + match.Index, () => found.PluginNamesNotKept++);
+            }
+        }
+
+        if (library)
+        {
+            foreach (Match match in LibraryName().Matches(text))
+            {
+                Keep(found.LibraryNames, match.Value, offset + match.Index, () => found.LibraryNamesNotKept++);
+            }
+        }
+    }
+
+    private static void Keep(SortedDictionary<string, long> names, string name, long offset, Action dropped)
+    {
+        if (names.ContainsKey(name))
+        {
+            return;
+        }
+
+        if (names.Count < MaxNames)
+        {
+            names.Add(name, offset);
+        }
+        else
+        {
+            dropped();
+        }
+    }
+
+    private static bool IsPrintable(byte b) => b is >= PrintableFirst and <= PrintableLast;
+
+    // NVIDIA's plugins are named <Name>_TRT (EfficientNMS_TRT, BatchedNMS_TRT), and so are most third-party ones.
+    [GeneratedRegex(@"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]{0,62}_TRT(?![A-Za-z0-9_])", RegexOptions.CultureInvariant)]
+    private static partial Regex PluginName();
+
+    // A shared library file name or path: libfoo.so, libfoo.so.10, C:\plugins\foo.dll, /opt/x/libfoo.dylib.
+    [GeneratedRegex(@"(?<![A-Za-z0-9_.\-/\\~])(?:[A-Za-z]:)?[A-Za-z0-9_.\-/\\~]{0,200}[A-Za-z0-9_\-]\.(?:so(?:\.[0-9]+)*|dll|dylib)(?![A-Za-z0-9_])", RegexOptions.CultureInvariant)]
+    private static partial Regex LibraryName();
+}
