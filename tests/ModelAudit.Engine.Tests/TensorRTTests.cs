@@ -83,6 +83,17 @@ public sealed class TensorRTTests
     }
 
     [Fact]
+    public void Names_around_a_library_are_kept_and_names_inside_it_are_part_of_it()
+    {
+        byte[] library = Elf(textBytes: 256);
+        Text("Inside_TRT").CopyTo(library, 64 + 56 + 8);
+        ModelScanResult result = Scan.Bytes(Plan(Text("Before_TRT"), Text("libbefore.so"), library, Text("After_TRT")), "model.plan");
+        Assert.Equal("After_TRT, Before_TRT", Single(result, "MA3171").Evidence);
+        Assert.Equal("libbefore.so", Single(result, "MA3172").Evidence);
+        Single(result, "MA3170");
+    }
+
+    [Fact]
     public void A_library_whose_header_claims_more_than_the_file_says_so()
     {
         byte[] library = Elf();
@@ -274,5 +285,6 @@ public sealed class TensorRTTests
         ModelFinding native = Single(result, "MA3170");
         Assert.Equal(Severity.Critical, native.Severity);
         Assert.StartsWith(evidence, native.Evidence);
+        Assert.Equal("CustomPlugin_TRT", Single(result, "MA3171").Evidence);
     }
 }

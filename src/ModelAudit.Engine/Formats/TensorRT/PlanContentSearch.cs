@@ -50,7 +50,7 @@ internal static partial class PlanContentSearch
         byte[] buffer = new byte[chunkSize + Overlap];
         int filled = 0;
         long bufferStart = origin;
-        long skipUntil = origin;
+        var libraries = new List<(long Start, long End)>();
         bool previousPrintable = false;
         bool end = false;
         while (!end)
@@ -63,8 +63,9 @@ internal static partial class PlanContentSearch
             // Positions below `owned` belong to this window; the rest is carried so what starts there is seen whole.
             int owned = end ? filled : filled - Overlap;
             ReadOnlySpan<byte> window = buffer.AsSpan(0, filled);
-            skipUntil = FindImages(window, owned, bufferStart, skipUntil, found);
-            FindNames(window, owned, bufferStart, skipUntil, previousPrintable, found);
+            libraries.RemoveAll(r => r.End <= bufferStart);
+            FindImages(window, owned, bufferStart, libraries, found);
+            FindNames(window, owned, bufferStart, libraries, previousPrintable, found);
             if (owned > 0)
             {
                 previousPrintable = IsPrintable(buffer[owned - 1]);
@@ -78,11 +79,12 @@ internal static partial class PlanContentSearch
         return found;
     }
 
-    /// <summary>Probes every magic that starts in the owned part, in offset order; returns where the last host image
-    /// found ends (nothing inside a reported library is searched again: its own strings and nested images are
-    /// part of it).</summary>
-    private static long FindImages(ReadOnlySpan<byte> window, int owned, long bufferStart, long skipUntil, PlanContents found)
+    /// <summary>Probes every magic that starts in the owned part, in offset order, and adds each host image's extent
+    /// to <paramref name="libraries"/>: nothing inside a reported library is searched again (its own strings and
+    /// nested images are part of it). The extents are disjoint and in offset order.</summary>
+    private static void FindImages(ReadOnlySpan<byte> window, int owned, long bufferStart, List<(long Start, long End)> libraries, PlanContents found)
     {
+        long skipUntil = libraries.Count > 0 ? libraries[^1].End : long.MinValue;
         var hits = new List<int>();
         foreach (byte[] magic in s_magics)
         {
@@ -121,14 +123,14 @@ internal static partial class PlanContentSearch
                 found.HostImages.Add(image);
             }
 
-            skipUntil = Math.Max(skipUntil, image.Size is { } size ? offset + size : offset + 1);
+            skipUntil = image.Size is { } size ? offset + size : offset + 1;
+            libraries.Add((offset, skipUntil));
         }
-
-        return skipUntil;
     }
 
-    private static void FindNames(ReadOnlySpan<byte> window, int owned, long bufferStart, long skipUntil, bool previousPrintable, PlanContents found)
+    private static void FindNames(ReadOnlySpan<byte> window, int owned, long bufferStart, List<(long Start, long End)> libraries, bool previousPrintable, PlanContents found)
     {
+        int library = 0;
         int at = 0;
         while (at < owned)
         {
@@ -146,7 +148,15 @@ internal static partial class PlanContentSearch
 
             // A run at the window's start that the previous window's last byte continues was read there.
             bool continuation = at == 0 && previousPrintable;
-            if (!continuation && length <= MaxRun && bufferStart + at >= skipUntil)
+            // Runs come in offset order, so the libraries before this run are passed for good.
+            long offset = bufferStart + at;
+            while (library < libraries.Count && libraries[library].End <= offset)
+            {
+                library++;
+            }
+
+            bool inLibrary = library < libraries.Count && libraries[library].Start <= offset;
+            if (!continuation && !inLibrary && length <= MaxRun)
             {
                 Classify(window.Slice(at, length), bufferStart + at, found);
             }
