@@ -62,6 +62,9 @@ internal static class BenignFormatFolder
         files.Add(("coreml/model.mlpackage/Data/com.apple.CoreML/model.mlmodel", CoreMLTests.Model(m => CoreMLTests.Network(m, CoreMLTests.Dense("dense")))));
         files.Add(("coreml/model.mlpackage/Data/com.apple.CoreML/weights/weight.bin", CoreMLTests.Weights(96, 128)));
 
+        // TensorRT engine as trtexec --saveEngine writes it: the ftrt header, cubins, a built-in plugin name, weights.
+        files.Add(("tensorrt/model.plan", TensorRtPlanBuilder.Benign()));
+
         return files;
     }
 }
