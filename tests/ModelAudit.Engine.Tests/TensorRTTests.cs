@@ -55,6 +55,26 @@ public sealed class TensorRTTests
     }
 
     [Fact]
+    public void Garbage_in_fields_the_loader_ignores_does_not_hide_a_library()
+    {
+        // ld.so reads the ELF header and program headers only; the section table and e_ehsize may be anything.
+        byte[] library = Elf();
+        BitConverter.GetBytes((ushort)0x1234).CopyTo(library, 52);
+        BitConverter.GetBytes((ushort)0x4321).CopyTo(library, 58);
+        ModelFinding native = Single(Scan.Bytes(Plan(library), "model.plan"), "MA3170");
+        Assert.Equal($"ELF x86-64 shared object, {library.Length - 3 * 64:N0} bytes", native.Evidence);
+    }
+
+    [Fact]
+    public void A_header_the_loader_rejects_is_not_a_library()
+    {
+        byte[] library = Elf();
+        BitConverter.GetBytes((ushort)40).CopyTo(library, 54);
+        ModelScanResult result = Scan.Bytes(Plan(library), "model.plan");
+        Assert.DoesNotContain(result.Findings, f => f.RuleId == "MA3170");
+    }
+
+    [Fact]
     public void Cuda_device_images_are_not_host_code()
     {
         ModelScanResult result = Scan.Bytes(Plan(Elf(ElfCuda, type: 2), Elf(ElfCuda, type: 1), Weights(2048, seed: 3)), "model.plan");

@@ -58,23 +58,20 @@ internal static class NativeImageProbe
         ulong phoff = is64 ? U64(h, at, big) : U32(h, at, big);
         ulong shoff = is64 ? U64(h, at + 8, big) : U32(h, at + 4, big);
         int rest = is64 ? 52 : 40;
-        ushort ehsize = U16(h, rest, big), phentsize = U16(h, rest + 2, big), phnum = U16(h, rest + 4, big);
+        ushort phentsize = U16(h, rest + 2, big), phnum = U16(h, rest + 4, big);
         ushort shentsize = U16(h, rest + 6, big), shnum = U16(h, rest + 8, big);
-        if (U32(h, 20, big) != 1 || ehsize != (is64 ? 64 : 52) || type is < 1 or > 3
-            || phentsize is not 0 && phentsize != (is64 ? 56 : 32) || shentsize is not 0 && shentsize != (is64 ? 64 : 40))
-        {
-            return null;
-        }
-
         bool device = machine == ElfMachineCuda;
-        if (type == 1 && !device)
+        ushort standardPh = (ushort)(is64 ? 56 : 32), standardSh = (ushort)(is64 ? 64 : 40);
+
+        // Only what the dynamic loader itself checks is required (ld.so ignores e_ehsize and the section headers, so
+        // garbage there must not hide a library); a host relocatable object (.o) is not something it loads.
+        if (U32(h, 20, big) != 1 || type is < 1 or > 3 || !device && (type == 1 || phentsize != standardPh))
         {
-            // A host relocatable object (.o) is not something dlopen or the plugin registry loads.
             return null;
         }
 
-        ulong extent = Max(End(shoff, (ulong)shnum * shentsize), End(phoff, (ulong)phnum * phentsize));
-        if (phnum > 0 && phoff < (ulong)h.Length && phoff + (ulong)phnum * phentsize <= (ulong)h.Length)
+        ulong extent = Max(shentsize == standardSh ? End(shoff, (ulong)shnum * shentsize) : 0, phentsize == standardPh ? End(phoff, (ulong)phnum * phentsize) : 0);
+        if (phnum > 0 && phentsize == standardPh && phoff < (ulong)h.Length && phoff + (ulong)phnum * phentsize <= (ulong)h.Length)
         {
             for (int i = 0; i < phnum; i++)
             {
