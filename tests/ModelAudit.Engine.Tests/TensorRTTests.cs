@@ -114,6 +114,31 @@ public sealed class TensorRTTests
     }
 
     [Fact]
+    public void Random_weights_read_in_short_reads_yield_no_names_and_no_images()
+    {
+        PlanContents found = PlanContentSearch.Search(new RandomBytesStream(32L << 20, seed: 11), 28, CancellationToken.None);
+        Assert.Empty(found.LibraryNames);
+        Assert.Empty(found.PluginNames);
+        Assert.Equal(0, found.HostImageCount);
+    }
+
+    // What random weights spell by chance (a 1 GiB random plan held 15 such ".so" names), against real names.
+    [Theory]
+    [InlineData("B.so", false)]
+    [InlineData("3l0.so", false)]
+    [InlineData("vH.dll", false)]
+    [InlineData("X_TRT", false)]
+    [InlineData("libx.so", true)]
+    [InlineData("libnvinfer_plugin.so.10", true)]
+    [InlineData("custom_plugins.dll", true)]
+    [InlineData("NMS_TRT", true)]
+    public void Chance_strings_are_not_names(string text, bool isName)
+    {
+        PlanContents found = PlanContentSearch.Search(new MemoryStream(Plan(Text(text))[28..]), 28, CancellationToken.None);
+        Assert.Equal(isName, found.LibraryNames.ContainsKey(text) || found.PluginNames.ContainsKey(text));
+    }
+
+    [Fact]
     public void A_library_whose_header_claims_more_than_the_file_says_so()
     {
         byte[] library = Elf();

@@ -42,6 +42,9 @@ internal static partial class PlanContentSearch
         new byte[] { 0xFE, 0xED, 0xFA, 0xCF },
     };
 
+    // What every name the search reports contains: plugin names end in _TRT, library names in a library suffix.
+    private static readonly byte[][] s_anchors = { "_TRT"u8.ToArray(), ".so"u8.ToArray(), ".dll"u8.ToArray(), ".dylib"u8.ToArray() };
+
     /// <summary>Searches <paramref name="stream"/> from its position to its end; <paramref name="origin"/> is the
     /// absolute offset of that position, for the offsets reported.</summary>
     public static PlanContents Search(Stream stream, long origin, CancellationToken cancellationToken, int chunkSize = DefaultChunkSize)
@@ -128,40 +131,62 @@ internal static partial class PlanContentSearch
         }
     }
 
+    /// <summary>Classifies the printable runs that hold a name's anchor ("_TRT", ".so", ".dll", ".dylib") and start in
+    /// the owned part. Anchors are found with vectorized searches and each run is walked once, so random weights
+    /// (a printable run every few bytes) cost no more than the searches.</summary>
     private static void FindNames(ReadOnlySpan<byte> window, int owned, long bufferStart, List<(long Start, long End)> libraries, bool previousPrintable, PlanContents found)
     {
-        int library = 0;
-        int at = 0;
-        while (at < owned)
+        var hits = new List<int>();
+        foreach (byte[] anchor in s_anchors)
         {
-            int next = window[at..owned].IndexOfAnyInRange(PrintableFirst, PrintableLast);
-            if (next < 0)
+            for (int at = 0; at < window.Length;)
             {
-                return;
+                int hit = window[at..].IndexOf(anchor);
+                if (hit < 0)
+                {
+                    break;
+                }
+
+                hits.Add(at + hit);
+                at += hit + anchor.Length;
+            }
+        }
+
+        hits.Sort();
+        int library = 0;
+        int runEnd = 0;
+        foreach (int hit in hits)
+        {
+            if (hit < runEnd)
+            {
+                // Another anchor of the run just classified.
+                continue;
             }
 
-            at += next;
+            int start = window[..hit].LastIndexOfAnyExceptInRange(PrintableFirst, PrintableLast) + 1;
+            int after = window[hit..].IndexOfAnyExceptInRange(PrintableFirst, PrintableLast);
+            runEnd = after < 0 ? window.Length : hit + after;
 
-            // The whole run is walked (a run past MaxRun is skipped whole, never read again from its middle).
-            int length = window[at..].IndexOfAnyExceptInRange(PrintableFirst, PrintableLast);
-            length = length < 0 ? window.Length - at : length;
+            // A run the previous window's last byte continues was read there; one starting past the owned part is
+            // the next window's; a run longer than a name is a text blob.
+            if (start == 0 && previousPrintable || start >= owned || runEnd - start > MaxRun)
+            {
+                continue;
+            }
 
-            // A run at the window's start that the previous window's last byte continues was read there.
-            bool continuation = at == 0 && previousPrintable;
             // Runs come in offset order, so the libraries before this run are passed for good.
-            long offset = bufferStart + at;
+            long offset = bufferStart + start;
             while (library < libraries.Count && libraries[library].End <= offset)
             {
                 library++;
             }
 
-            bool inLibrary = library < libraries.Count && libraries[library].Start <= offset;
-            if (!continuation && !inLibrary && length <= MaxRun)
+            if (library < libraries.Count && libraries[library].Start <= offset)
             {
-                Classify(window.Slice(at, length), bufferStart + at, found);
+                continue;
             }
 
-            at += length;
+            Classify(window[start..runEnd], offset, found);
         }
     }
 
@@ -211,11 +236,15 @@ internal static partial class PlanContentSearch
 
     private static bool IsPrintable(byte b) => b is >= PrintableFirst and <= PrintableLast;
 
-    // NVIDIA's plugins are named <Name>_TRT (EfficientNMS_TRT, BatchedNMS_TRT), and so are most third-party ones.
-    [GeneratedRegex(@"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]{0,62}_TRT(?![A-Za-z0-9_])", RegexOptions.CultureInvariant)]
+    // NVIDIA's plugins are named <Name>_TRT (EfficientNMS_TRT, BatchedNMS_TRT), and so are most third-party ones. At
+    // least two characters before "_TRT": a single letter and "_TRT" already occur only about once per 30 GiB of
+    // random weights.
+    [GeneratedRegex(@"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]{1,62}_TRT(?![A-Za-z0-9_])", RegexOptions.CultureInvariant)]
     private static partial Regex PluginName();
 
-    // A shared library file name or path: libfoo.so, libfoo.so.10, C:\plugins\foo.dll, /opt/x/libfoo.dylib.
-    [GeneratedRegex(@"(?<![A-Za-z0-9_.\-/\\~])(?:[A-Za-z]:)?[A-Za-z0-9_.\-/\\~]{0,200}[A-Za-z0-9_\-]\.(?:so(?:\.[0-9]+)*|dll|dylib)(?![A-Za-z0-9_])", RegexOptions.CultureInvariant)]
+    // A shared library file name, with or without a path: libfoo.so, libfoo.so.10, /opt/x/libfoo.so, C:\x\foo.dll,
+    // libfoo.dylib. A .so must be lib-prefixed (what the build tools name a library) and a .dll or .dylib at least four
+    // characters before the dot: bare "x.so" strings turn up in random weights (15 per GiB), these practically never.
+    [GeneratedRegex(@"(?<![A-Za-z0-9_.\-/\\~+])(?:[A-Za-z]:)?(?:[A-Za-z0-9_.\-~+]*[/\\])*(?:lib[A-Za-z0-9_+\-.]+\.so(?:\.[0-9]+)*|[A-Za-z][A-Za-z0-9_+\-.]{3,}\.(?:dll|dylib))(?![A-Za-z0-9_])", RegexOptions.CultureInvariant)]
     private static partial Regex LibraryName();
 }
