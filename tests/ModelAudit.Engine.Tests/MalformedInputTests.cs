@@ -142,9 +142,9 @@ public sealed class MalformedInputTests
             return null;
         }
 
-        // An embedded executable (MA3170) is found by a header that runs on past the offset its finding gives, and its
+        // An embedded executable (MA3160) is found by a header that runs on past the offset its finding gives, and its
         // extent is not on the finding: any change after that offset may have destroyed it.
-        long end = located.Any(f => f.RuleId == "MA3170") ? long.MaxValue - 1 : located.Max(f => f.Offset!.Value);
+        long end = located.Any(f => f.RuleId == "MA3160") ? long.MaxValue - 1 : located.Max(f => f.Offset!.Value);
         return (located.Min(f => f.Offset!.Value), end);
     }
 

@@ -16,7 +16,7 @@ public sealed class TensorRTTests
         ModelScanResult result = Scan.Bytes(Benign(), "model.plan");
         Assert.Equal("TensorRT", result.Format);
         Assert.True(result.Outcome == ScanOutcome.Clean, result.Describe());
-        ModelFinding plugins = Single(result, "MA3171");
+        ModelFinding plugins = Single(result, "MA3161");
         Assert.Equal(Severity.Info, plugins.Severity);
         Assert.Equal("EfficientNMS_TRT", plugins.Evidence);
         Assert.All(result.Findings, f => Assert.Equal(Severity.Info, f.Severity));
@@ -29,7 +29,7 @@ public sealed class TensorRTTests
         byte[] plan = Plan(Text("CustomPlugin_TRT"), library, Weights(4096, seed: 1));
         int at = 28 + Text("CustomPlugin_TRT").Length;
         ModelScanResult result = Scan.Bytes(plan, "model.engine");
-        ModelFinding native = Single(result, "MA3170");
+        ModelFinding native = Single(result, "MA3160");
         Assert.Equal(Severity.Critical, native.Severity);
         Assert.Equal(at, native.Offset);
         Assert.Equal($"ELF x86-64 shared object, {library.Length:N0} bytes", native.Evidence);
@@ -49,7 +49,7 @@ public sealed class TensorRTTests
     public void Every_host_executable_format_is_found(string kind, byte[] image, string evidence)
     {
         ModelScanResult result = Scan.Bytes(Plan(Weights(1000, seed: 2), image), "model.engine");
-        ModelFinding native = Single(result, "MA3170");
+        ModelFinding native = Single(result, "MA3160");
         Assert.True(native.Evidence == evidence, $"{kind}: {native.Evidence}");
         Assert.Equal(28 + 1000, native.Offset);
     }
@@ -61,7 +61,7 @@ public sealed class TensorRTTests
         byte[] library = Elf();
         BitConverter.GetBytes((ushort)0x1234).CopyTo(library, 52);
         BitConverter.GetBytes((ushort)0x4321).CopyTo(library, 58);
-        ModelFinding native = Single(Scan.Bytes(Plan(library), "model.plan"), "MA3170");
+        ModelFinding native = Single(Scan.Bytes(Plan(library), "model.plan"), "MA3160");
         Assert.Equal($"ELF x86-64 shared object, {library.Length - 3 * 64:N0} bytes", native.Evidence);
     }
 
@@ -71,7 +71,7 @@ public sealed class TensorRTTests
         byte[] library = Elf();
         BitConverter.GetBytes((ushort)40).CopyTo(library, 54);
         ModelScanResult result = Scan.Bytes(Plan(library), "model.plan");
-        Assert.DoesNotContain(result.Findings, f => f.RuleId == "MA3170");
+        Assert.DoesNotContain(result.Findings, f => f.RuleId == "MA3160");
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class TensorRTTests
         byte[] cubin = Elf(ElfCuda, type: 2);
         BitConverter.GetBytes((ulong)1 << 40).CopyTo(cubin, 40);
         ModelScanResult result = Scan.Bytes(Plan(cubin, Elf()), "model.plan");
-        Assert.Equal(28 + cubin.Length, Single(result, "MA3170").Offset);
+        Assert.Equal(28 + cubin.Length, Single(result, "MA3160").Offset);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class TensorRTTests
         byte[] plan = Plan(Text("import os; exec(eval('python -c 1'))"), Text("/tmp/../opt/plugins/libyolo_layer.so"), Text("nvinfer_plugin.dll"), Weights(512, seed: 4));
         ModelScanResult result = Scan.Bytes(plan, "model.engine");
         Assert.True(result.Outcome == ScanOutcome.Clean, result.Describe());
-        ModelFinding libraries = Single(result, "MA3172");
+        ModelFinding libraries = Single(result, "MA3162");
         Assert.Equal(Severity.Info, libraries.Severity);
         Assert.Equal("/tmp/../opt/plugins/libyolo_layer.so, nvinfer_plugin.dll", libraries.Evidence);
     }
@@ -108,9 +108,9 @@ public sealed class TensorRTTests
         byte[] library = Elf(textBytes: 256);
         Text("Inside_TRT").CopyTo(library, 64 + 56 + 8);
         ModelScanResult result = Scan.Bytes(Plan(Text("Before_TRT"), Text("libbefore.so"), library, Text("After_TRT")), "model.plan");
-        Assert.Equal("After_TRT, Before_TRT", Single(result, "MA3171").Evidence);
-        Assert.Equal("libbefore.so", Single(result, "MA3172").Evidence);
-        Single(result, "MA3170");
+        Assert.Equal("After_TRT, Before_TRT", Single(result, "MA3161").Evidence);
+        Assert.Equal("libbefore.so", Single(result, "MA3162").Evidence);
+        Single(result, "MA3160");
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class TensorRTTests
         byte[] library = Elf();
         byte[] plan = Plan(library);
         ModelScanResult result = Scan.Bytes(plan[..^64], "model.plan");
-        Assert.Contains("claims more bytes than the file has", Single(result, "MA3170").Message);
+        Assert.Contains("claims more bytes than the file has", Single(result, "MA3160").Message);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class TensorRTTests
     {
         byte[][] images = Enumerable.Range(0, 40).Select(_ => Elf(textBytes: 64)).ToArray();
         ModelScanResult result = Scan.Bytes(Plan(images), "model.plan");
-        List<ModelFinding> native = result.Findings.Where(f => f.RuleId == "MA3170").ToList();
+        List<ModelFinding> native = result.Findings.Where(f => f.RuleId == "MA3160").ToList();
         Assert.Equal(33, native.Count);
         Assert.Equal("8 more images", native[^1].Evidence);
     }
@@ -166,7 +166,7 @@ public sealed class TensorRTTests
         ModelScanResult result = Scan.Bytes(Header()[..length], "model.engine");
         Assert.Equal("TensorRT", result.Format);
         Assert.Equal(ScanOutcome.Inconclusive, result.Outcome);
-        Assert.True(result.Has("MA9068"), result.Describe());
+        Assert.True(result.Has("MA9065"), result.Describe());
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public sealed class TensorRTTests
         ModelScanResult result = Scan.Bytes(file, "yolo11n.engine");
         Assert.Equal("TensorRT", result.Format);
         int metadata = BitConverter.ToInt32(file);
-        Assert.Equal(4 + metadata + 28, Single(result, "MA3170").Offset);
+        Assert.Equal(4 + metadata + 28, Single(result, "MA3160").Offset);
     }
 
     [Fact]
@@ -246,7 +246,7 @@ public sealed class TensorRTTests
     {
         byte[] zip = ArchiveBuilder.Zip(("engines/model.plan", Plan(Weights(3000, seed: 8), Elf())));
         ModelScanResult result = Scan.Bytes(zip, "engines.zip");
-        ModelFinding native = Single(result, "MA3170");
+        ModelFinding native = Single(result, "MA3160");
         Assert.Equal("engines/model.plan", native.Member);
         Assert.Equal(28 + 3000, native.Offset);
     }
@@ -269,7 +269,7 @@ public sealed class TensorRTTests
     {
         byte[] plan = Plan(new byte[at], Elf(), new byte[100]);
         ModelScanResult result = Scan.Bytes(plan, "model.plan");
-        ModelFinding native = Single(result, "MA3170");
+        ModelFinding native = Single(result, "MA3160");
         Assert.Equal(28 + at, native.Offset);
         Assert.Equal($"ELF x86-64 shared object, {Elf().Length:N0} bytes", native.Evidence);
     }
@@ -327,9 +327,9 @@ public sealed class TensorRTTests
     public void The_committed_plans_with_a_plugin_library_are_critical(string fixture, string evidence)
     {
         ModelScanResult result = Scan.File(Scan.Fixture(fixture));
-        ModelFinding native = Single(result, "MA3170");
+        ModelFinding native = Single(result, "MA3160");
         Assert.Equal(Severity.Critical, native.Severity);
         Assert.StartsWith(evidence, native.Evidence);
-        Assert.Equal("CustomPlugin_TRT", Single(result, "MA3171").Evidence);
+        Assert.Equal("CustomPlugin_TRT", Single(result, "MA3161").Evidence);
     }
 }

@@ -4,11 +4,11 @@ namespace ModelAudit.Engine.Rules;
 /// MA3160–MA3179, MA6370–MA6379, MA9065–MA9069.</summary>
 internal static partial class RuleIds
 {
-    // TensorRT plans (upper end of each range, so the Orbax ids taken from the lower end never collide)
-    public const string TensorRtNativeCode = "MA3170";
-    public const string TensorRtPluginNames = "MA3171";
-    public const string TensorRtLibraryNames = "MA3172";
-    public const string TensorRtPlanUnreadable = "MA9068";
+    // TensorRT plans take the bottom of each range (MA3160 up, MA9065); Orbax takes the top, so the two never collide.
+    public const string TensorRtNativeCode = "MA3160";
+    public const string TensorRtPluginNames = "MA3161";
+    public const string TensorRtLibraryNames = "MA3162";
+    public const string TensorRtPlanUnreadable = "MA9065";
 
     // 6xxx integrity
     public const string CompanionDataFile = "MA6370";
