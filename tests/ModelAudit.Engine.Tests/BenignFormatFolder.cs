@@ -48,6 +48,9 @@ internal static class BenignFormatFolder
         // XGBoost 2.1+ default save_model format (the JSON form is in tests/fixtures/benign).
         files.Add(("xgboost/model.ubj", UbjsonBuilder.FromJson(XGBoostTests.Model())));
 
+        // TensorRT engine as trtexec --saveEngine writes it: the ftrt header, cubins, a built-in plugin name, weights.
+        files.Add(("tensorrt/model.plan", TensorRtPlanBuilder.Benign()));
+
         // PaddlePaddle inference program and its combined parameters.
         files.Add(("paddle/inference.pdmodel", PaddleTests.Program(PaddleTests.Op("matmul_v2", "x", "h"), PaddleTests.Op("relu", "h", "y"))));
         files.Add(("paddle/inference.pdiparams", PaddleTests.Tensor(5, new long[] { 4, 8 }).Concat(PaddleTests.Tensor(5, new long[] { 8 })).ToArray()));
@@ -61,9 +64,6 @@ internal static class BenignFormatFolder
         files.Add(("coreml/model.mlpackage/Manifest.json", Encoding.UTF8.GetBytes(CoreMLTests.Manifest.Replace("PATH", "com.apple.CoreML/weights"))));
         files.Add(("coreml/model.mlpackage/Data/com.apple.CoreML/model.mlmodel", CoreMLTests.Model(m => CoreMLTests.Network(m, CoreMLTests.Dense("dense")))));
         files.Add(("coreml/model.mlpackage/Data/com.apple.CoreML/weights/weight.bin", CoreMLTests.Weights(96, 128)));
-
-        // TensorRT engine as trtexec --saveEngine writes it: the ftrt header, cubins, a built-in plugin name, weights.
-        files.Add(("tensorrt/model.plan", TensorRtPlanBuilder.Benign()));
 
         return files;
     }
