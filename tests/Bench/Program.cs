@@ -28,6 +28,7 @@ var inputs = new BenchInput[]
     new("ONNX + 3 GiB external data: data file", () => Path.Combine(Path.GetDirectoryName(GraphBenchFiles.ExternalDataOnnx(dir))!, "model.onnx.data"), single),
     new("2 GiB F16 checkpoint (weights)", () => WeightBenchFiles.Checkpoint(dir), new[] { BenchMode.HeaderOnly, BenchMode.HashedNoWeights, BenchMode.Hashed }),
     new("2 GiB F16 PyTorch zip (weights)", () => WeightBenchFiles.TorchCheckpoint(dir), new[] { BenchMode.HashedNoWeights, BenchMode.Hashed }),
+    new("1 GiB TensorRT plan (random body)", () => TensorRtBenchFiles.RandomPlan(dir), single),
     new("10,000-entry zip", () => BenchFiles.ManyEntriesZip(dir), single),
     new("zip bomb (100 GB claimed)", () => BenchFiles.ZipBomb(dir), single),
     new("20,000-file model store", () => FleetFolderFiles.Folder(dir, fixtures), new[] { BenchMode.Folder(1), BenchMode.Folder(cores) }),

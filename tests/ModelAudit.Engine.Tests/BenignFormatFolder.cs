@@ -52,6 +52,9 @@ internal static class BenignFormatFolder
         // XGBoost 2.1+ default save_model format (the JSON form is in tests/fixtures/benign).
         files.Add(("xgboost/model.ubj", UbjsonBuilder.FromJson(XGBoostTests.Model())));
 
+        // TensorRT engine as trtexec --saveEngine writes it: the ftrt header, cubins, a built-in plugin name, weights.
+        files.Add(("tensorrt/model.plan", TensorRtPlanBuilder.Benign()));
+
         // PaddlePaddle inference program and its combined parameters.
         files.Add(("paddle/inference.pdmodel", PaddleTests.Program(PaddleTests.Op("matmul_v2", "x", "h"), PaddleTests.Op("relu", "h", "y"))));
         files.Add(("paddle/inference.pdiparams", PaddleTests.Tensor(5, new long[] { 4, 8 }).Concat(PaddleTests.Tensor(5, new long[] { 8 })).ToArray()));

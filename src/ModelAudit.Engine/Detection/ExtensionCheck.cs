@@ -22,6 +22,9 @@ internal static class ExtensionCheck
 
         // R objects and workspaces, and Torch7 files: loading them can run code, so unknown content there is not Clean.
         ".rds", ".rda", ".rdata", ".t7", ".th",
+
+        // TensorRT engines: a plan's runtime may load native code it carries.
+        ".engine", ".plan", ".trt",
     };
 
     private static readonly Lazy<HashSet<string>> s_known = new(() =>

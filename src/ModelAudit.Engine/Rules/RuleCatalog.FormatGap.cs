@@ -6,6 +6,18 @@ public static partial class RuleCatalog
 {
     static partial void AddFormatGapRules(List<ModelRule> rules) => rules.AddRange(new[]
     {
+        Rule(TensorRtNativeCode, "TensorRT plan embeds native code", Severity.Critical, FindingCategory.FrameworkOperation,
+            "A TensorRT engine (plan) holds a native executable image — an ELF shared object, a PE DLL or a Mach-O library of a host CPU, found by a full header at that offset. TensorRT serializes plugin libraries into a plan (IBuilderConfig::setPluginsToSerialize, trtexec --setPluginsToSerialize) and copies the lean runtime into version-compatible plans; when the plan is deserialized with host code allowed (IRuntime::setEngineHostCodeAllowed(true)), it loads that code and runs it in the process. CUDA device code (ELF cubins, e_machine EM_CUDA) is not reported.",
+            "Deserialize the plan only if you built it or trust its builder, and only with host code allowed when you must. Prefer plans built without serialized plugins (ship the plugin library separately, pinned and scanned) and with kEXCLUDE_LEAN_RUNTIME, and rebuild the engine from the source model yourself where you can."),
+        Rule(TensorRtPluginNames, "TensorRT plan uses plugins", Severity.Info, FindingCategory.FrameworkOperation,
+            "The plan stores plugin names (NVIDIA's Name_TRT convention, e.g. EfficientNMS_TRT). TensorRT looks each plugin creator up by name, version and namespace in the loading process's plugin registry, so whoever loads the plan must provide those plugins (libnvinfer_plugin or a custom library). The names are text found in the plan; NVIDIA does not publish how a plan stores its plugin records, and a custom plugin named otherwise is not listed.",
+            "Make sure the plugins come from libnvinfer_plugin or a library you build or pin yourself; an unknown plugin name means native code from somewhere else is needed to run the model."),
+        Rule(TensorRtLibraryNames, "TensorRT plan names shared libraries", Severity.Info, FindingCategory.FrameworkOperation,
+            "The plan stores shared-library names or paths as text (libfoo.so, foo.dll). A name is not code: it is often the plugin library the plan was built with. No public description of the plan says TensorRT loads a library by a name stored in it; libraries a plan carries are embedded whole and reported as native code (MA3160).",
+            "Check that the named libraries are the ones you expect the engine to need."),
+        Rule(TensorRtPlanUnreadable, "TensorRT plan header truncated", Severity.Info, FindingCategory.ScanHealth,
+            "The file starts with the TensorRT plan tag (\"ftrt\") but ends inside the header. TensorRT refuses it; nothing after the tag was scanned, so the file is not Clean.",
+            "Download or export the engine again and compare its hash with the source."),
         Rule(CompanionDataFile, "Data file of a model beside it", Severity.Info, FindingCategory.Integrity,
             "The file is raw tensor data that a model beside it reads (ONNX external data, OpenVINO weights, TensorFlow checkpoint shards, the OCDBT data files of an Orbax checkpoint). It has no structure of its own to scan; the model's scan checks the ranges it reads from it, and the finding names that model.",
             "Keep the data file with its model; scan the folder together so both are checked."),

@@ -4,6 +4,12 @@ namespace ModelAudit.Engine.Rules;
 /// MA3160–MA3179, MA6370–MA6379, MA9065–MA9069.</summary>
 internal static partial class RuleIds
 {
+    // TensorRT plans take the bottom of each range (MA3160 up, MA9065); Orbax takes the top, so the two never collide.
+    public const string TensorRtNativeCode = "MA3160";
+    public const string TensorRtPluginNames = "MA3161";
+    public const string TensorRtLibraryNames = "MA3162";
+    public const string TensorRtPlanUnreadable = "MA9065";
+
     // 6xxx integrity
     public const string CompanionDataFile = "MA6370";
     public const string CheckpointEntryInvalid = "MA6371";

@@ -34,6 +34,7 @@ using ModelAudit.Engine.Formats.SafeTensors;
 using ModelAudit.Engine.Formats.Skops;
 using ModelAudit.Engine.Formats.TensorFlow;
 using ModelAudit.Engine.Formats.TensorFlowCheckpoint;
+using ModelAudit.Engine.Formats.TensorRT;
 using ModelAudit.Engine.Formats.Text;
 using ModelAudit.Engine.Formats.TFLite;
 using ModelAudit.Engine.Formats.XGBoost;
@@ -87,6 +88,7 @@ internal sealed class ScannerRegistry
             new XGBoostBinaryScanner(),
             new LightGbmScanner(),
             new CatBoostScanner(),
+            new TensorRtScanner(),
             new PmmlScanner(),
             new FlaxMsgpackScanner(),
             new OrbaxScanner(),
