@@ -210,6 +210,63 @@ public sealed class Hdf5DenseTests
     }
 
     [Fact]
+    public void A_heap_of_more_blocks_than_the_bound_is_a_limit()
+    {
+        // A root indirect block of 4 rows of 32,768 direct blocks (512, 512, 1,024 and 2,048 bytes), the first
+        // MaxBlocks of them present: with the root, one block more than the bound. The direct blocks' headers lie
+        // 24 bytes apart (their bodies overlap in the file, which nothing in the heap's own offsets shows).
+        const int width = 1 << 15;
+        const int rows = 4;
+        const int directStride = 24;
+        int blocks = Hdf5FractalHeap.MaxBlocks;
+        ulong heapAt = Hdf5Builder.BlobAddress;
+        int indirect = 152;
+        int entries = rows * width;
+        int direct = Hdf5Builder.Padded(indirect + 4 + 1 + 8 + 4 + (entries * 8) + 4);
+        byte[] blob = new byte[direct + (blocks * directStride) + 2048];
+
+        "FRHP"u8.CopyTo(blob);
+        BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(5), 7); // heap ID length
+        BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(10), 4096); // maximum managed object size
+        BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(WidthField), width);
+        BinaryPrimitives.WriteUInt64LittleEndian(blob.AsSpan(WidthField + 2), 512); // starting block size
+        BinaryPrimitives.WriteUInt64LittleEndian(blob.AsSpan(WidthField + 10), 2048); // maximum direct block size
+        BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(MaxHeapBitsField), 32);
+        BinaryPrimitives.WriteUInt64LittleEndian(blob.AsSpan(RootBlockField), heapAt + (ulong)indirect);
+        BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(RootRowsField), rows);
+        Reseal(blob, 0, HeapHeaderBytes - 4);
+
+        "FHIB"u8.CopyTo(blob.AsSpan(indirect));
+        BinaryPrimitives.WriteUInt64LittleEndian(blob.AsSpan(indirect + 5), heapAt);
+        ulong offset = 0;
+        for (int k = 0; k < entries; k++)
+        {
+            ulong rowSize = k / width < 2 ? 512UL : 512UL << ((k / width) - 1);
+            int entry = indirect + 4 + 1 + 8 + 4 + (k * 8);
+            if (k < blocks)
+            {
+                int at = direct + (k * directStride);
+                BinaryPrimitives.WriteUInt64LittleEndian(blob.AsSpan(entry), heapAt + (ulong)at);
+                "FHDB"u8.CopyTo(blob.AsSpan(at));
+                BinaryPrimitives.WriteUInt64LittleEndian(blob.AsSpan(at + 5), heapAt);
+                BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(at + 13), (uint)offset);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(blob.AsSpan(entry), Hdf5Builder.Undefined);
+            }
+
+            offset += rowSize;
+        }
+
+        Reseal(blob, indirect, indirect + 4 + 1 + 8 + 4 + (entries * 8));
+        byte[] file = Hdf5Builder.File(2, Hdf5Builder.V2Header(new[] { Hdf5Builder.LinkInfo(heapAt) }), blob);
+        ModelScanResult result = Scan.Bytes(file, "model.h5");
+        Assert.True(result.Outcome == ScanOutcome.Inconclusive, result.Describe());
+        Assert.True(result.Findings.Any(f => f.RuleId == "MA9002" && f.Message.Contains($"more than {Hdf5FractalHeap.MaxBlocks:N0} blocks", StringComparison.Ordinal)), result.Describe());
+    }
+
+    [Fact]
     public void A_broken_dense_attribute_index_still_reports_the_header_attributes_first()
     {
         // /frame's pickle is among its dense attributes; with the index broken, the walk ends Inconclusive, never
