@@ -42,6 +42,7 @@ public sealed class FixtureTests
     [InlineData("xgboost_legacy_pickled_attribute.model", "MA1001", "XGBoostBinary")]
     [InlineData("pandas_hdfstore_pickled_key_attribute.h5", "MA1001", "Hdf5")]
     [InlineData("hdf5_latest_pickled_dataset_attribute.h5", "MA1001", "Hdf5")]
+    [InlineData("hdf5_dense_attribute_pickle.h5", "MA1001", "Hdf5")]
     [InlineData("joblib_payload_zlib.joblib", "MA1001", "Zlib")]
     [InlineData("numpy_object_array.npy", "MA1001", "NumPy")]
     [InlineData("numpy_object_array.npz", "MA1001", "NumPyZip")]

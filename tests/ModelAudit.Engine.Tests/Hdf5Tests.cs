@@ -197,17 +197,18 @@ public sealed class Hdf5Tests
     }
 
     [Fact]
-    public void Dense_link_storage_is_reported_not_passed()
+    public void Dense_link_storage_with_no_heap_there_is_a_parse_error()
     {
-        AssertMalformed(File(2, V2Header(new[] { LinkInfo(4096) })), "MA9001", "links densely");
+        // The link info names a fractal heap where the file holds none: the links cannot be found, never passed.
+        AssertMalformed(File(2, V2Header(new[] { LinkInfo(BlobAddress) }), new byte[256]), "MA9001", "the dense links of / at 256 has no FRHP signature");
     }
 
     [Fact]
-    public void Dense_attribute_storage_below_the_root_is_reported_not_passed()
+    public void Dense_attribute_storage_below_the_root_past_the_file_is_a_parse_error()
     {
         var blob = new Hdf5Blob();
-        ulong group = blob.Add(V2Header(new[] { AttributeInfo(4096) }));
-        AssertMalformed(File(2, V2Header(new[] { HardLink("frame", group) }), blob.ToArray()), "MA9001", "/frame stores its attributes densely");
+        ulong group = blob.Add(V2Header(new[] { AttributeInfo(1UL << 40) }));
+        AssertMalformed(File(2, V2Header(new[] { HardLink("frame", group) }), blob.ToArray()), "MA9001", "fractal heap header of the dense attributes of /frame");
     }
 
     // Version 1 groups: the root's symbol table → B-tree → SNOD → /frame, whose symbol table leads to /frame/table.
@@ -388,9 +389,11 @@ public sealed class Hdf5Tests
     }
 
     [Fact]
-    public void Dense_attribute_storage_is_reported_not_passed()
+    public void Dense_attribute_storage_whose_heap_is_an_object_header_is_a_parse_error()
     {
-        AssertMalformed(File(2, V2Header(new[] { AttributeInfo(4096) })), "MA9001", "densely");
+        // The attribute info's heap address is another object's header (long enough for a heap header): no FRHP there.
+        byte[] file = File(2, V2Header(new[] { AttributeInfo(BlobAddress) }), V2Header(new[] { FixedStringAttribute("note", new string('x', 200), 3) }));
+        AssertMalformed(file, "MA9001", "no FRHP signature");
     }
 
     [Fact]

@@ -10,12 +10,14 @@ namespace ModelAudit.Engine.Formats.Hdf5;
 internal sealed class Hdf5Cursor
 {
     private readonly byte[] _bytes;
+    private readonly int _start;
     private readonly int _end;
 
     public Hdf5Cursor(byte[] bytes, int start, int end, long fileAddress, int sizeOfOffsets, int sizeOfLengths)
     {
         _bytes = bytes;
         Position = start;
+        _start = start;
         _end = end;
         FileAddressOfStart = fileAddress - start;
         SizeOfOffsets = sizeOfOffsets;
@@ -27,6 +29,9 @@ internal sealed class Hdf5Cursor
     public int Remaining => _end - Position;
 
     public int SizeOfOffsets { get; }
+
+    /// <summary>The bytes read so far, from the cursor's start (what a structure's checksum covers).</summary>
+    public ReadOnlySpan<byte> Consumed => new(_bytes, _start, Position - _start);
 
     public int SizeOfLengths { get; }
 

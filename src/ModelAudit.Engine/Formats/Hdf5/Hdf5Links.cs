@@ -4,11 +4,18 @@ namespace ModelAudit.Engine.Formats.Hdf5;
 
 /// <summary>
 /// The links of a version 2 group (the latest format): Link messages (IV.A.2.g) in its header, and the Link Info
-/// message (IV.A.2.c) that says whether the links are stored there or densely, in a fractal heap.
+/// message (IV.A.2.c) that says whether the links are stored there or densely: link messages as objects of a fractal
+/// heap (<see cref="Hdf5FractalHeap"/>), found through a v2 B-tree name index (<see cref="Hdf5BTree2"/>).
 /// </summary>
 internal static class Hdf5Links
 {
     private const byte HardLink = 0;
+
+    // A link name record (type 5) begins with the hash of the name; the heap ID fills the rest.
+    private const int NameHashBytes = 4;
+
+    // A link creation order record (type 6) begins with the 8-byte creation order; the heap ID follows.
+    private const int CreationOrderBytes = 8;
 
     /// <summary>The name and object header address of a hard link; null for a soft link (a path inside the file,
     /// whose target is reached by its own hard links), an external link (another file, which is not opened) or a
@@ -45,9 +52,13 @@ internal static class Hdf5Links
         return (shown, body.Offset());
     }
 
-    /// <summary>Version 0, flags, the maximum creation index (flag bit 0), then the fractal heap address, defined only
-    /// when the links are stored densely.</summary>
-    public static void RefuseDenseStorage(Hdf5File file, Hdf5Cursor body, string path)
+    /// <summary>The hard links a Link Info message's dense storage holds, in its name index's order; none when the
+    /// links are in the header (the heap address undefined). Version 0, flags, the maximum creation index (flag bit
+    /// 0), the fractal heap's address, the name index's v2 B-tree, then (flag bit 1) a creation order index, which
+    /// must index the same links (<see cref="Hdf5CreationOrderIndex"/>). Each record of the name index is a name's hash (4 bytes) and the heap
+    /// ID of a link message, which is read as one in the header is: the library finds links through this index, so
+    /// what it holds is what is walked.</summary>
+    public static List<(string Name, ulong Address)> Dense(Hdf5File file, Hdf5Cursor body, string path)
     {
         byte version = body.U8();
         if (version != 0)
@@ -61,9 +72,36 @@ internal static class Hdf5Links
             body.Skip(8);
         }
 
-        if (!file.IsUndefined(body.Offset()))
+        var links = new List<(string Name, ulong Address)>();
+        ulong heapAddress = body.Offset();
+        if (file.IsUndefined(heapAddress))
         {
-            throw new ModelFormatException($"the HDF5 group {path} stores its links densely (a fractal heap), which is not read; the objects under it are not checked");
+            return links;
         }
+
+        ulong nameIndex = body.Offset();
+        ulong? orderIndex = (flags & 0x02) != 0 ? body.Offset() : null;
+        string what = $"the dense links of {path}";
+        Hdf5FractalHeap heap = Hdf5FractalHeap.Read(file, heapAddress, what);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        int idLength = 0;
+        foreach (Hdf5Cursor record in Hdf5BTree2.Records(file, nameIndex, Hdf5BTree2.LinkNameRecords, what))
+        {
+            record.Skip(NameHashBytes);
+            ReadOnlySpan<byte> id = record.Take(record.Remaining);
+            idLength = id.Length;
+            ids.Add(Convert.ToHexString(id));
+            if (Hard(heap.Object(id)) is { } link)
+            {
+                links.Add(link);
+            }
+        }
+
+        if (orderIndex is { } order && !file.IsUndefined(order))
+        {
+            Hdf5CreationOrderIndex.Check(file, order, Hdf5CreationOrderIndex.LinkRecords, CreationOrderBytes, idLength, ids, what);
+        }
+
+        return links;
     }
 }
