@@ -36,6 +36,9 @@ internal static class BenignFormatFolder
         files.Add(("r/lm_model.rds", File.ReadAllBytes(Scan.Fixture("r/benign/lm_model.rds"))));
         files.Add(("r/workspace.RData", File.ReadAllBytes(Scan.Fixture("r/benign/workspace.RData"))));
 
+        // Torch7: an nn.Sequential as Lua Torch's torch.save writes it.
+        files.Add(("torch7/sequential_linear.t7", File.ReadAllBytes(Scan.Fixture("torch7/sequential_linear.t7"))));
+
         // Keras v3 archive, legacy H5, model.to_json() and a SavedModel's keras_metadata.pb.
         files.Add(("keras/model.keras", KerasBuilder.KerasArchive(KerasBuilder.Keras3Config())));
         files.Add(("keras/model.h5", KerasBuilder.LegacyH5(KerasBuilder.Keras2Config())));

@@ -240,6 +240,8 @@ public static partial class RuleCatalog
 
     static partial void AddRSerializedRules(List<ModelRule> rules);
 
+    static partial void AddTorch7Rules(List<ModelRule> rules);
+
     private static ModelRule[] BuildRules()
     {
         var rules = new List<ModelRule>(CoreRules());
@@ -260,6 +262,7 @@ public static partial class RuleCatalog
         AddFormatGapRules(rules);
         AddContentGapRules(rules);
         AddRSerializedRules(rules);
+        AddTorch7Rules(rules);
         return rules.ToArray();
     }
 

@@ -25,6 +25,7 @@ using ModelAudit.Engine.Formats.OpenVino;
 using ModelAudit.Engine.Formats.Joblib;
 using ModelAudit.Engine.Formats.Pickle;
 using ModelAudit.Engine.Formats.RSerialized;
+using ModelAudit.Engine.Formats.Torch7;
 using ModelAudit.Engine.Formats.Onnx;
 using ModelAudit.Engine.Formats.Orbax;
 using ModelAudit.Engine.Formats.Pmml;
@@ -93,6 +94,7 @@ internal sealed class ScannerRegistry
             new FlaxMsgpackScanner(),
             new OrbaxScanner(),
             new OpenVinoScanner(),
+            new Torch7Scanner(),
             new RSerializedScanner(),
             new PassiveDataScanner(),
             new TextScanner(),
