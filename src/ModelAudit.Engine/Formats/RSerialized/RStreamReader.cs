@@ -1,48 +1,34 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using ModelAudit.Engine.IO;
 using ModelAudit.Engine.Scanning;
 
 namespace ModelAudit.Engine.Formats.RSerialized;
 
 /// <summary>
 /// Reads the integers, doubles, strings and raw bytes of an R serialization stream in any of its three encodings
-/// (serialize.c's InInteger, InReal, InString, InBytes), front to back through a small buffer, so a stream that is
-/// decompressed on the fly (readRDS's gzip, bzip2, xz) is read once. Payloads are skipped or kept as a bounded prefix,
+/// (serialize.c's InInteger, InReal, InString, InBytes), front to back (<see cref="ForwardReader"/>), so a stream
+/// that is decompressed on the fly (readRDS's gzip, bzip2, xz) is read once. Payloads are skipped or kept as a bounded prefix,
 /// never read whole into memory.
 /// </summary>
 internal sealed class RStreamReader
 {
-    private const int BufferSize = 64 << 10;
-
-    private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    private readonly ForwardReader _input;
     private readonly CancellationToken _cancellationToken;
-    private int _start;
-    private int _end;
-    private long _consumed;
 
     public RStreamReader(Stream stream, CancellationToken cancellationToken)
     {
-        _stream = stream;
+        _input = new ForwardReader(stream, cancellationToken);
         _cancellationToken = cancellationToken;
     }
 
     public RStreamEncoding Encoding { get; set; }
 
     /// <summary>Bytes read so far: the offset of the next item in the (decompressed) stream.</summary>
-    public long Position => _consumed;
+    public long Position => _input.Position;
 
-    public byte Byte()
-    {
-        if (_start == _end && !Fill())
-        {
-            throw new EndOfStreamException();
-        }
-
-        _consumed++;
-        return _buffer[_start++];
-    }
+    public byte Byte() => _input.Byte();
 
     public int Int()
     {
@@ -51,11 +37,11 @@ internal sealed class RStreamReader
             string word = Word();
             return word == "NA" ? int.MinValue
                 : int.TryParse(word, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value
-                : throw new ModelFormatException($"'{Truncate(word)}' where the R stream has an integer", _consumed);
+                : throw new ModelFormatException($"'{Truncate(word)}' where the R stream has an integer", Position);
         }
 
         Span<byte> bytes = stackalloc byte[4];
-        Read(bytes);
+        _input.Read(bytes);
         return Encoding == RStreamEncoding.Xdr ? BinaryPrimitives.ReadInt32BigEndian(bytes) : BinaryPrimitives.ReadInt32LittleEndian(bytes);
     }
 
@@ -77,7 +63,7 @@ internal sealed class RStreamReader
             return;
         }
 
-        SkipBytes(checked(count * size));
+        _input.Skip(checked(count * size));
     }
 
     /// <summary>Skips a RAWSXP's bytes (two hex digits a word in ASCII streams).</summary>
@@ -89,7 +75,7 @@ internal sealed class RStreamReader
             return;
         }
 
-        SkipBytes(count);
+        _input.Skip(count);
     }
 
     /// <summary>Reads a string of <paramref name="length"/> bytes and returns at most its first
@@ -99,7 +85,7 @@ internal sealed class RStreamReader
     {
         if (length < 0)
         {
-            throw new ModelFormatException($"a string of length {length} in the R stream", _consumed);
+            throw new ModelFormatException($"a string of length {length} in the R stream", Position);
         }
 
         if (Encoding == RStreamEncoding.Ascii)
@@ -107,44 +93,7 @@ internal sealed class RStreamReader
             return AsciiString(length, keep);
         }
 
-        int kept = Math.Min(length, keep);
-        byte[] bytes = new byte[kept];
-        Read(bytes);
-        SkipBytes(length - kept);
-        return System.Text.Encoding.UTF8.GetString(bytes);
-    }
-
-    private void Read(Span<byte> destination)
-    {
-        while (destination.Length > 0)
-        {
-            if (_start == _end && !Fill())
-            {
-                throw new EndOfStreamException();
-            }
-
-            int take = Math.Min(destination.Length, _end - _start);
-            _buffer.AsSpan(_start, take).CopyTo(destination);
-            _start += take;
-            _consumed += take;
-            destination = destination[take..];
-        }
-    }
-
-    private void SkipBytes(long count)
-    {
-        while (count > 0)
-        {
-            if (_start == _end && !Fill())
-            {
-                throw new EndOfStreamException();
-            }
-
-            int take = (int)Math.Min(count, _end - _start);
-            _start += take;
-            _consumed += take;
-            count -= take;
-        }
+        return System.Text.Encoding.UTF8.GetString(_input.Bytes(length, keep));
     }
 
     // A whitespace-separated word of an ASCII stream (serialize.c's InWord); words are short, so a long one is bad data.
@@ -162,7 +111,7 @@ internal sealed class RStreamReader
         {
             if (word.Length >= 1024)
             {
-                throw new ModelFormatException("a word of over 1,024 characters in an ASCII R stream", _consumed);
+                throw new ModelFormatException("a word of over 1,024 characters in an ASCII R stream", Position);
             }
 
             word.Append((char)c);
@@ -214,30 +163,12 @@ internal sealed class RStreamReader
     private byte Octal(byte first)
     {
         int value = first - '0';
-        for (int i = 0; i < 2 && Peek() is >= (byte)'0' and <= (byte)'7'; i++)
+        for (int i = 0; i < 2 && _input.Peek() is >= (byte)'0' and <= (byte)'7'; i++)
         {
             value = (value * 8) + (Byte() - '0');
         }
 
         return (byte)value;
-    }
-
-    private int Peek()
-    {
-        if (_start == _end && !Fill())
-        {
-            return -1;
-        }
-
-        return _buffer[_start];
-    }
-
-    private bool Fill()
-    {
-        _cancellationToken.ThrowIfCancellationRequested();
-        _start = 0;
-        _end = _stream.Read(_buffer, 0, _buffer.Length);
-        return _end > 0;
     }
 
     private static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\n' or (byte)'\t' or (byte)'\r' or 0x0B or 0x0C;
