@@ -39,6 +39,9 @@ internal static class BenignFormatFolder
         // Torch7: an nn.Sequential as Lua Torch's torch.save writes it.
         files.Add(("torch7/sequential_linear.t7", File.ReadAllBytes(Scan.Fixture("torch7/sequential_linear.t7"))));
 
+        // ExecuTorch: a program with its extended header and one data segment.
+        files.Add(("executorch/model.pte", ExecuTorchTests.Program()));
+
         // Keras v3 archive, legacy H5, model.to_json() and a SavedModel's keras_metadata.pb.
         files.Add(("keras/model.keras", KerasBuilder.KerasArchive(KerasBuilder.Keras3Config())));
         files.Add(("keras/model.h5", KerasBuilder.LegacyH5(KerasBuilder.Keras2Config())));

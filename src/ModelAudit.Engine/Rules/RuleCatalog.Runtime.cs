@@ -52,5 +52,8 @@ public static partial class RuleCatalog
         Rule(CatBoostStructureInvalid, "CatBoost structure invalid", Severity.Warning, FindingCategory.Integrity,
             "A CatBoost .cbm file's core section size or flatbuffer offsets are outside the file.",
             Reexport),
+        Rule(ExecuTorchStructureInvalid, "ExecuTorch program structure invalid", Severity.Warning, FindingCategory.Integrity,
+            "An ExecuTorch .pte program's flatbuffer root, extended header, program size or segment offset lies outside the file or contradicts the others. The runtime refuses such a program, or it was altered after it was exported.",
+            Reexport),
     });
 }

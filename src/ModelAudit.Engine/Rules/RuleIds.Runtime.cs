@@ -23,4 +23,5 @@ internal static partial class RuleIds
     public const string TreeModelStructureInvalid = "MA6174";
     public const string MsgpackStructureInvalid = "MA6175";
     public const string CatBoostStructureInvalid = "MA6176";
+    public const string ExecuTorchStructureInvalid = "MA6177";
 }

@@ -26,6 +26,7 @@ using ModelAudit.Engine.Formats.Joblib;
 using ModelAudit.Engine.Formats.Pickle;
 using ModelAudit.Engine.Formats.RSerialized;
 using ModelAudit.Engine.Formats.Torch7;
+using ModelAudit.Engine.Formats.ExecuTorch;
 using ModelAudit.Engine.Formats.Onnx;
 using ModelAudit.Engine.Formats.Orbax;
 using ModelAudit.Engine.Formats.Pmml;
@@ -95,6 +96,7 @@ internal sealed class ScannerRegistry
             new OrbaxScanner(),
             new OpenVinoScanner(),
             new Torch7Scanner(),
+            new ExecuTorchScanner(),
             new RSerializedScanner(),
             new PassiveDataScanner(),
             new TextScanner(),
