@@ -322,6 +322,32 @@ public sealed class WeightAnalysisTests
     }
 
     [Fact]
+    public void Every_float16_and_bfloat16_bit_pattern_decodes_as_the_runtime_converts_it()
+    {
+        // All 65,536 patterns in one run, so the vector path takes all but the tail: normals, subnormals, both zeros,
+        // infinities and NaN payloads.
+        byte[] bytes = new byte[65536 * 2];
+        for (int bits = 0; bits < 65536; bits++)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(bits * 2), (ushort)bits);
+        }
+
+        foreach (WeightEncoding encoding in new[] { WeightEncoding.Float16, WeightEncoding.BFloat16 })
+        {
+            var sink = new Collect();
+            new WeightDecoder(encoding).Decode(bytes, sink);
+            Assert.Equal(65536, sink.Values.Count);
+            for (int bits = 0; bits < 65536; bits++)
+            {
+                float expected = encoding == WeightEncoding.Float16 ? (float)BitConverter.UInt16BitsToHalf((ushort)bits) : BitConverter.Int32BitsToSingle(bits << 16);
+                float actual = sink.Values[bits];
+                Assert.True(float.IsNaN(expected) ? float.IsNaN(actual) : BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual),
+                    $"{encoding} 0x{bits:x4}: {actual} instead of {expected}");
+            }
+        }
+    }
+
+    [Fact]
     public void Decoding_does_not_depend_on_how_the_bytes_are_chunked()
     {
         float[] values = WeightLayers.Normal(4, 64, 0.5, 3);
