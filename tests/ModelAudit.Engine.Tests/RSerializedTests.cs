@@ -17,6 +17,7 @@ public sealed class RSerializedTests
     {
         "benign/data_frame.rds", "benign/lm_model.rds", "benign/glm_model.rds", "benign/factor_xz.rds", "benign/list_bzip2.rds",
         "benign/plain_v2.rds", "benign/workspace.RData", "benign/compiled_function.rds", "benign/ascii.rds",
+        "benign/ascii_empty_names.rds",
     };
 
     [Theory]
@@ -47,6 +48,7 @@ public sealed class RSerializedTests
     [InlineData("malicious/first_hook.RData", "MA1192", "in '.First' calls system")]
     [InlineData("malicious/first_hook.RData", "MA1194", ".First")]
     [InlineData("malicious/call_object.rds", "MA1193", "A call object kept as data calls system")]
+    [InlineData("malicious/promise_file_write.rds", "MA1190", "naming writeLines")]
     public void What_loading_or_using_an_R_object_runs_is_reported(string file, string rule, string text)
     {
         ModelScanResult result = Fixture(file);
@@ -105,6 +107,18 @@ public sealed class RSerializedTests
         ModelScanResult result = Scan.Bytes(stream, "model.rds");
         Assert.Contains(result.Findings, f => f.RuleId == "MA3191" && f.Evidence == "evilpkg");
         Assert.Equal(ScanOutcome.Clean, result.Outcome);
+    }
+
+    [Fact]
+    public void A_base_ALTREP_class_name_registered_by_another_package_is_named()
+    {
+        // ALTREP info (compact_intseq, evilpkg, INTSXP): R looks the class up by name and package, and loads evilpkg
+        // to find it, so the base class name alone does not make it base R's.
+        byte[] stream = new RStream().Header()
+            .Flags(238).Flags(2).Symbol("compact_intseq").Flags(2).Symbol("evilpkg").Flags(2).Flags(13).Int(1).Int(13).Flags(254)
+            .Flags(254).Flags(254).ToArray();
+        ModelScanResult result = Scan.Bytes(stream, "model.rds");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA3192" && f.Evidence == "evilpkg::compact_intseq");
     }
 
     [Fact]
