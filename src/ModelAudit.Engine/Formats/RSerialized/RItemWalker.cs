@@ -311,7 +311,10 @@ internal sealed class RItemWalker
         Read(depth + 1, RCodeContext.Data);
         List<string> names = _capture;
         _capture = saved;
-        if (names.Count > 0 && !RCallGrades.BaseAltrepClasses.Contains(names[0]) && _facts.AltrepClasses.Count < RWalkFacts.MaxKept)
+        // R finds the class by name and package (loading the package to find it), so a base class name is base R's
+        // only when the package is base.
+        bool baseClass = names.Count > 1 && names[1] == "base" && RCallGrades.BaseAltrepClasses.Contains(names[0]);
+        if (names.Count > 0 && !baseClass && _facts.AltrepClasses.Count < RWalkFacts.MaxKept)
         {
             _facts.AltrepClasses.Add((names.Count > 1 ? names[1] + "::" : "") + names[0]);
         }
