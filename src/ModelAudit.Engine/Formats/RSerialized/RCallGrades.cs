@@ -29,6 +29,15 @@ internal static class RCallGrades
         "load",
     };
 
+    /// <summary>Write or remove files or change the session's environment: in a promise, a payload that plants code R or
+    /// the shell runs later (~/.Rprofile, ~/.bashrc) without naming a command.</summary>
+    public static readonly HashSet<string> FileWrites = new(StringComparer.Ordinal)
+    {
+        "writeLines", "writeChar", "writeBin", "cat", "sink", "write", "dput", "dump", "saveRDS", "save", "file.create",
+        "file.append", "file.copy", "file.rename", "file.symlink", "file.link", "file.remove", "unlink", "Sys.chmod",
+        "Sys.setenv", "write.table", "write.csv",
+    };
+
     /// <summary>Namespaces of base R (attached or loaded by every R session): a reference to one loads nothing new.</summary>
     public static readonly HashSet<string> BaseNamespaces = new(StringComparer.Ordinal)
     {

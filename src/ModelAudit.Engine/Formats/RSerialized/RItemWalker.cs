@@ -431,7 +431,8 @@ internal sealed class RItemWalker
                 promise.Symbols.Add(name);
             }
 
-            promise.NamesDangerous |= RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name) || RCallGrades.DynamicEvaluation.Contains(name);
+            promise.NamesDangerous |= RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name)
+                || RCallGrades.DynamicEvaluation.Contains(name) || RCallGrades.FileWrites.Contains(name);
         }
 
         if (RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name))
