@@ -17,7 +17,7 @@ public sealed class RSerializedTests
     {
         "benign/data_frame.rds", "benign/lm_model.rds", "benign/glm_model.rds", "benign/factor_xz.rds", "benign/list_bzip2.rds",
         "benign/plain_v2.rds", "benign/workspace.RData", "benign/compiled_function.rds", "benign/ascii.rds",
-        "benign/ascii_empty_names.rds",
+        "benign/ascii_empty_names.rds", "benign/refclass_model.rds",
     };
 
     [Theory]
@@ -107,6 +107,14 @@ public sealed class RSerializedTests
         ModelScanResult result = Scan.Bytes(stream, "model.rds");
         Assert.Contains(result.Findings, f => f.RuleId == "MA3191" && f.Evidence == "evilpkg");
         Assert.Equal(ScanOutcome.Clean, result.Outcome);
+    }
+
+    [Fact]
+    public void A_reference_class_field_is_an_active_binding_of_methods_own_function_and_info_only()
+    {
+        ModelScanResult result = Fixture("benign/refclass_model.rds");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1196" && f.Severity == Severity.Info && f.Evidence == "w");
+        Assert.DoesNotContain(result.Findings, f => f.RuleId == "MA1191");
     }
 
     [Fact]
