@@ -30,6 +30,7 @@ internal sealed class RItemWalker
     private readonly bool _workspace;
     private readonly List<string?> _references = new();
     private RPromiseRecord? _promise;
+    private RActiveBindingRecord? _activeBinding;
     private List<string>? _capture;
     private string? _binding;
 
@@ -261,16 +262,22 @@ internal sealed class RItemWalker
     private void Binding(RItem tag, int levels, long at, int depth, RCodeContext context)
     {
         string? saved = _binding;
+        RActiveBindingRecord? savedActive = _activeBinding;
         if (context == RCodeContext.Data && tag.Symbol is { } name)
         {
             _binding = name;
-            if ((levels & ActiveBindingMask) != 0 && _facts.ActiveBindings.Count < RWalkFacts.MaxKept)
+            if ((levels & ActiveBindingMask) != 0)
             {
-                _facts.ActiveBindings.Add((at, name));
+                _activeBinding = new RActiveBindingRecord(at, name);
+                if (_facts.ActiveBindings.Count < RWalkFacts.MaxKept)
+                {
+                    _facts.ActiveBindings.Add(_activeBinding);
+                }
             }
         }
 
         RItem value = Read(depth + 1, context);
+        _activeBinding = savedActive;
         if (_workspace && depth == 0 && tag.Symbol is ".First" or ".Last" && value.Type == RSexpType.Closure)
         {
             _facts.StartupHooks.Add((tag.Symbol!, at));
@@ -424,6 +431,11 @@ internal sealed class RItemWalker
             return;
         }
 
+        if (_activeBinding is { } active)
+        {
+            active.NamesDangerous |= IsDangerous(name);
+        }
+
         if (_promise is { } promise)
         {
             if (promise.Symbols.Count < RPromiseRecord.MaxSymbols && !promise.Symbols.Contains(name))
@@ -431,8 +443,7 @@ internal sealed class RItemWalker
                 promise.Symbols.Add(name);
             }
 
-            promise.NamesDangerous |= RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name)
-                || RCallGrades.DynamicEvaluation.Contains(name) || RCallGrades.FileWrites.Contains(name);
+            promise.NamesDangerous |= IsDangerous(name);
         }
 
         if (RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name))
@@ -447,6 +458,12 @@ internal sealed class RItemWalker
             }
         }
     }
+
+    // What makes code that runs by itself (a promise when forced, an active binding when read) more than the
+    // model's own arithmetic: commands, the network, computed code, file writes.
+    private static bool IsDangerous(string name) =>
+        RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name)
+        || RCallGrades.DynamicEvaluation.Contains(name) || RCallGrades.FileWrites.Contains(name);
 
     private RItem Reference(int flags, long at, RCodeContext context)
     {

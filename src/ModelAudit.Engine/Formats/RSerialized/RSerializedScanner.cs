@@ -84,9 +84,12 @@ internal sealed class RSerializedScanner : IFormatScanner
                 promise.Offset, promise.Binding ?? "promise", dangerous ? new[] { "CVE-2024-27322" } : null);
         }
 
-        foreach ((long at, string? binding) in facts.ActiveBindings)
+        foreach (RActiveBindingRecord active in facts.ActiveBindings)
         {
-            context.Report(RuleIds.RActiveBinding, $"The variable '{binding}' is an active binding: reading it calls the function stored for it.", at, binding);
+            // setRefClass makes every typed field an active binding of methods' own checking function, which names
+            // nothing graded; a payload's function calls a command or hides the call (get, eval, do.call).
+            string rule = active.NamesDangerous ? RuleIds.RActiveBinding : RuleIds.RPlainActiveBinding;
+            context.Report(rule, $"The variable '{active.Binding}' is an active binding: reading it calls the function stored for it.", active.Offset, active.Binding);
         }
 
         foreach (RCallSite site in facts.Calls.Values.OrderBy(s => s.Offset))
