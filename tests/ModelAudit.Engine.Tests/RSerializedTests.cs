@@ -49,7 +49,7 @@ public sealed class RSerializedTests
     [InlineData("malicious/first_hook.RData", "MA1194", ".First")]
     [InlineData("malicious/call_object.rds", "MA1193", "A call object kept as data calls system")]
     [InlineData("malicious/promise_file_write.rds", "MA1190", "naming writeLines")]
-    [InlineData("malicious/predict_parse.rds", "MA1197", "in 'predict' calls parse")]
+    [InlineData("malicious/predict_parse.rds", "MA1197", "A serialized function calls parse")]
     [InlineData("malicious/predict_parse.rds", "MA1197", "calls str2lang")]
     public void What_loading_or_using_an_R_object_runs_is_reported(string file, string rule, string text)
     {

@@ -20,6 +20,13 @@ internal static class RCallGrades
         "download.file", "url", "socketConnection", "make.socket", "curlGetHeaders", "serverSocket", "socketAccept",
     };
 
+    /// <summary>Turn strings into code (or run a file of it): a function that holds one can run any command without
+    /// naming it, and the serialized functions of models (predict, link, family functions) have no need to.</summary>
+    public static readonly HashSet<string> CodeFromStrings = new(StringComparer.Ordinal)
+    {
+        "parse", "str2lang", "str2expression", "source", "sys.source",
+    };
+
     /// <summary>Evaluate computed code or call functions by computed name: in a promise, how a payload hides its calls.</summary>
     public static readonly HashSet<string> DynamicEvaluation = new(StringComparer.Ordinal)
     {

@@ -446,7 +446,7 @@ internal sealed class RItemWalker
             promise.NamesDangerous |= IsDangerous(name);
         }
 
-        if (RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name))
+        if (RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name) || RCallGrades.CodeFromStrings.Contains(name))
         {
             if (_facts.Calls.TryGetValue(name, out RCallSite? site))
             {

@@ -94,6 +94,12 @@ internal sealed class RSerializedScanner : IFormatScanner
 
         foreach (RCallSite site in facts.Calls.Values.OrderBy(s => s.Offset))
         {
+            bool fromStrings = RCallGrades.CodeFromStrings.Contains(site.Symbol);
+            if (fromStrings && site.Context == RCodeContext.Language)
+            {
+                continue; // a quoted parse(...) kept as data runs nothing; the promise and function cases are reported
+            }
+
             string where = site.Context switch
             {
                 RCodeContext.Promise => "a promise's expression",
@@ -102,7 +108,8 @@ internal sealed class RSerializedScanner : IFormatScanner
             };
             string times = site.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({site.Count} uses)") : "";
             string message = $"{where}{Of(site.Binding)} calls {site.Symbol}{times}.";
-            string rule = RCallGrades.Network.Contains(site.Symbol) ? RuleIds.RNetworkCall
+            string rule = fromStrings ? RuleIds.RCodeFromStrings
+                : RCallGrades.Network.Contains(site.Symbol) ? RuleIds.RNetworkCall
                 : site.Context == RCodeContext.Language ? RuleIds.RExecutionInCallObject : RuleIds.RExecutionInFunction;
             context.Report(rule, char.ToUpperInvariant(message[0]) + message[1..], site.Offset, site.Symbol);
         }
