@@ -18,6 +18,7 @@ public sealed class RSerializedTests
         "benign/data_frame.rds", "benign/lm_model.rds", "benign/glm_model.rds", "benign/factor_xz.rds", "benign/list_bzip2.rds",
         "benign/plain_v2.rds", "benign/workspace.RData", "benign/compiled_function.rds", "benign/ascii.rds",
         "benign/ascii_empty_names.rds", "benign/refclass_model.rds",
+        "benign/dendrogram_chain.rds",
     };
 
     [Theory]
