@@ -145,7 +145,7 @@ public sealed class RSerializedTests
         Assert.True(wide.Outcome == ScanOutcome.Clean, wide.Describe());
 
         var deep = new RStream().Header();
-        for (int i = 0; i < 5_000; i++)
+        for (int i = 0; i < 50_000; i++)
         {
             deep.Flags(19).Int(1);
         }

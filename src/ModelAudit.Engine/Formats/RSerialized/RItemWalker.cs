@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ModelAudit.Engine.Scanning;
 
 namespace ModelAudit.Engine.Formats.RSerialized;
@@ -12,9 +13,10 @@ namespace ModelAudit.Engine.Formats.RSerialized;
 /// </summary>
 internal sealed class RItemWalker
 {
-    // R itself stops at R_ReadItemDepth 1,000 only for printing; real objects nest a few dozen levels (a caret model:
-    // lists of lists of functions). Recursion past this is a stream built to be deep.
-    private const int MaxDepth = 400;
+    // Most objects nest a few dozen levels, but a dendrogram nests one level a merge (a single-linkage tree of n
+    // leaves is n deep), and R reads those as deep as its C stack allows. Past this the stream is taken as built to be
+    // deep; a thread whose stack runs short first ends the walk as the same limit (TryEnsureSufficientExecutionStack).
+    private const int MaxDepth = 5000;
 
     // Symbols and environments a stream defines; a large workspace has tens of thousands.
     private const int MaxReferences = 1 << 20;
@@ -48,9 +50,9 @@ internal sealed class RItemWalker
 
     private RItem Read(int depth, RCodeContext context)
     {
-        if (depth > MaxDepth)
+        if (depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {MaxDepth} levels deep", _reader.Position);
+            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {Math.Min(depth, MaxDepth)} levels deep", _reader.Position);
         }
 
         long at = _reader.Position;
@@ -346,9 +348,9 @@ internal sealed class RItemWalker
 
     private void ByteCodeBody(int depth, RCodeContext context)
     {
-        if (depth > MaxDepth)
+        if (depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {MaxDepth} levels deep", _reader.Position);
+            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {Math.Min(depth, MaxDepth)} levels deep", _reader.Position);
         }
 
         Read(depth + 1, context); // the code: an integer vector
@@ -382,9 +384,9 @@ internal sealed class RItemWalker
     // word; a repeat reference is an index. The CDR chain is followed in a loop.
     private void ByteCodeLanguage(int type, int depth, RCodeContext context)
     {
-        if (depth > MaxDepth)
+        if (depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {MaxDepth} levels deep", _reader.Position);
+            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {Math.Min(depth, MaxDepth)} levels deep", _reader.Position);
         }
 
         while (true)
