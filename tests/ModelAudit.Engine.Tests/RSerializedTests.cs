@@ -91,6 +91,19 @@ public sealed class RSerializedTests
         Assert.Contains(result.Findings, f => f.RuleId == "MA1192" && f.Evidence == "system");
     }
 
+    [Theory]
+    [InlineData("exec_wait")]
+    [InlineData("exec_background")]
+    [InlineData("py_run_string")]
+    [InlineData("py_run_file")]
+    public void A_function_that_runs_commands_or_python_through_a_package_is_critical(string function)
+    {
+        // sys::exec_wait("sh", ...) runs a command; reticulate::py_run_string runs Python, which runs anything.
+        byte[] stream = new RStream().Header().Closure(body => body.Call(function, a => a.Strings("id"))).ToArray();
+        ModelScanResult result = Scan.Bytes(stream, "model.rds");
+        Assert.True(result.Has("MA1192", Severity.Critical), result.Describe());
+    }
+
     [Fact]
     public void A_binary_workspace_is_read_in_its_own_byte_order()
     {
