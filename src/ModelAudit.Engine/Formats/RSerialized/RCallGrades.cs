@@ -8,10 +8,12 @@ namespace ModelAudit.Engine.Formats.RSerialized;
 /// </summary>
 internal static class RCallGrades
 {
-    /// <summary>Run commands or load native code.</summary>
+    /// <summary>Run commands or load native code (base R, and the packages whose whole purpose is to: processx and
+    /// sys run processes, reticulate runs Python, which runs anything).</summary>
     public static readonly HashSet<string> Execution = new(StringComparer.Ordinal)
     {
         "system", "system2", "shell", "shell.exec", "pipe", "dyn.load", "library.dynam", "processx",
+        "exec_wait", "exec_background", "exec_internal", "py_run_string", "py_run_file", "py_eval",
     };
 
     /// <summary>Reach the network.</summary>
