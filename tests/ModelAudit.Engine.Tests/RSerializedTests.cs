@@ -17,6 +17,8 @@ public sealed class RSerializedTests
     {
         "benign/data_frame.rds", "benign/lm_model.rds", "benign/glm_model.rds", "benign/factor_xz.rds", "benign/list_bzip2.rds",
         "benign/plain_v2.rds", "benign/workspace.RData", "benign/compiled_function.rds", "benign/ascii.rds",
+        "benign/ascii_empty_names.rds", "benign/refclass_model.rds",
+        "benign/dendrogram_chain.rds",
     };
 
     [Theory]
@@ -47,6 +49,9 @@ public sealed class RSerializedTests
     [InlineData("malicious/first_hook.RData", "MA1192", "in '.First' calls system")]
     [InlineData("malicious/first_hook.RData", "MA1194", ".First")]
     [InlineData("malicious/call_object.rds", "MA1193", "A call object kept as data calls system")]
+    [InlineData("malicious/promise_file_write.rds", "MA1190", "naming writeLines")]
+    [InlineData("malicious/predict_parse.rds", "MA1197", "A serialized function calls parse")]
+    [InlineData("malicious/predict_parse.rds", "MA1197", "calls str2lang")]
     public void What_loading_or_using_an_R_object_runs_is_reported(string file, string rule, string text)
     {
         ModelScanResult result = Fixture(file);
@@ -86,6 +91,19 @@ public sealed class RSerializedTests
         Assert.Contains(result.Findings, f => f.RuleId == "MA1192" && f.Evidence == "system");
     }
 
+    [Theory]
+    [InlineData("exec_wait")]
+    [InlineData("exec_background")]
+    [InlineData("py_run_string")]
+    [InlineData("py_run_file")]
+    public void A_function_that_runs_commands_or_python_through_a_package_is_critical(string function)
+    {
+        // sys::exec_wait("sh", ...) runs a command; reticulate::py_run_string runs Python, which runs anything.
+        byte[] stream = new RStream().Header().Closure(body => body.Call(function, a => a.Strings("id"))).ToArray();
+        ModelScanResult result = Scan.Bytes(stream, "model.rds");
+        Assert.True(result.Has("MA1192", Severity.Critical), result.Describe());
+    }
+
     [Fact]
     public void A_binary_workspace_is_read_in_its_own_byte_order()
     {
@@ -108,6 +126,26 @@ public sealed class RSerializedTests
     }
 
     [Fact]
+    public void A_reference_class_field_is_an_active_binding_of_methods_own_function_and_info_only()
+    {
+        ModelScanResult result = Fixture("benign/refclass_model.rds");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA1196" && f.Severity == Severity.Info && f.Evidence == "w");
+        Assert.DoesNotContain(result.Findings, f => f.RuleId == "MA1191");
+    }
+
+    [Fact]
+    public void A_base_ALTREP_class_name_registered_by_another_package_is_named()
+    {
+        // ALTREP info (compact_intseq, evilpkg, INTSXP): R looks the class up by name and package, and loads evilpkg
+        // to find it, so the base class name alone does not make it base R's.
+        byte[] stream = new RStream().Header()
+            .Flags(238).Flags(2).Symbol("compact_intseq").Flags(2).Symbol("evilpkg").Flags(2).Flags(13).Int(1).Int(13).Flags(254)
+            .Flags(254).Flags(254).ToArray();
+        ModelScanResult result = Scan.Bytes(stream, "model.rds");
+        Assert.Contains(result.Findings, f => f.RuleId == "MA3192" && f.Evidence == "evilpkg::compact_intseq");
+    }
+
+    [Fact]
     public void A_long_pairlist_is_walked_without_recursion_and_a_deep_list_is_a_limit_not_a_crash()
     {
         var flat = new RStream().Header();
@@ -120,7 +158,7 @@ public sealed class RSerializedTests
         Assert.True(wide.Outcome == ScanOutcome.Clean, wide.Describe());
 
         var deep = new RStream().Header();
-        for (int i = 0; i < 5_000; i++)
+        for (int i = 0; i < 50_000; i++)
         {
             deep.Flags(19).Int(1);
         }

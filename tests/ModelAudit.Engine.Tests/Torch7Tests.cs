@@ -91,6 +91,43 @@ public sealed class Torch7Tests
     }
 
     [Fact]
+    public void A_cuda_byte_storage_is_skipped_by_one_byte_an_element_so_a_function_after_it_is_found()
+    {
+        // cutorch reads torch.CudaByteStorage one byte an element. Read as four, the 40 elements would swallow the
+        // function File.lua reads next (as a table key) and the walk would land on filler made to parse: Clean.
+        var bytes = new List<byte>();
+        void Int(int v)
+        {
+            byte[] b = new byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(b, v);
+            bytes.AddRange(b);
+        }
+
+        void Text(string text)
+        {
+            Int(text.Length);
+            bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(text));
+        }
+
+        Int(3); Int(1); Int(2); // table #1 of two entries
+        Int(2); Text("w"); // key "w"
+        Int(4); Int(2); Text("V 1"); Text("torch.CudaByteStorage"); // value: the storage
+        bytes.AddRange(BitConverter.GetBytes(40L));
+        int data = bytes.Count;
+        bytes.AddRange(new byte[40]);
+        Int(6); Text("\u001bLuaQ\0\u0002os\0\u0007execute\0".PadRight(32, (char)0)); // key: a function
+        Int(3); Int(3); Int(0); // its upvalues: an empty table
+        Int(2); Int(76); // value: a string of 76 bytes, ending 176 bytes past the storage's data
+        int fill = data + 160 - bytes.Count;
+        bytes.AddRange(new byte[fill]);
+        Int(1); bytes.AddRange(new byte[8]); Int(0); // where four bytes an element would land: a number key, a nil value
+        Assert.Equal(data + 176, bytes.Count);
+
+        ModelScanResult result = Scan.Bytes(bytes.ToArray(), "model.t7");
+        Assert.True(result.Has("MA1186", Severity.Critical), result.Describe());
+    }
+
+    [Fact]
     public void Unknown_content_named_t7_is_not_clean()
     {
         ModelScanResult result = Scan.Bytes(new byte[] { 0x09, 0xFE, 0x00, 0x7F, 0x13, 0x88, 0x00, 0x00, 0xC3, 0x28 }, "model.t7");

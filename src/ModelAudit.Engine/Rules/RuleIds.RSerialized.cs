@@ -10,6 +10,8 @@ internal static partial class RuleIds
     public const string RExecutionInCallObject = "MA1193";
     public const string RStartupHook = "MA1194";
     public const string RPromise = "MA1195";
+    public const string RPlainActiveBinding = "MA1196";
+    public const string RCodeFromStrings = "MA1197";
 
     // 3xxx framework operations
     public const string RNetworkCall = "MA3190";

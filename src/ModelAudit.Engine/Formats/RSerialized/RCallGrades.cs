@@ -8,16 +8,25 @@ namespace ModelAudit.Engine.Formats.RSerialized;
 /// </summary>
 internal static class RCallGrades
 {
-    /// <summary>Run commands or load native code.</summary>
+    /// <summary>Run commands or load native code (base R, and the packages whose whole purpose is to: processx and
+    /// sys run processes, reticulate runs Python, which runs anything).</summary>
     public static readonly HashSet<string> Execution = new(StringComparer.Ordinal)
     {
         "system", "system2", "shell", "shell.exec", "pipe", "dyn.load", "library.dynam", "processx",
+        "exec_wait", "exec_background", "exec_internal", "py_run_string", "py_run_file", "py_eval",
     };
 
     /// <summary>Reach the network.</summary>
     public static readonly HashSet<string> Network = new(StringComparer.Ordinal)
     {
         "download.file", "url", "socketConnection", "make.socket", "curlGetHeaders", "serverSocket", "socketAccept",
+    };
+
+    /// <summary>Turn strings into code (or run a file of it): a function that holds one can run any command without
+    /// naming it, and the serialized functions of models (predict, link, family functions) have no need to.</summary>
+    public static readonly HashSet<string> CodeFromStrings = new(StringComparer.Ordinal)
+    {
+        "parse", "str2lang", "str2expression", "source", "sys.source",
     };
 
     /// <summary>Evaluate computed code or call functions by computed name: in a promise, how a payload hides its calls.</summary>
@@ -27,6 +36,15 @@ internal static class RCallGrades
         "get", "get0", "mget", "getExportedValue", "getFromNamespace", ".Internal", ".Primitive", ".Call", ".External",
         ".C", ".Fortran", "library", "require", "requireNamespace", "loadNamespace", "attachNamespace", "unserialize", "readRDS",
         "load",
+    };
+
+    /// <summary>Write or remove files or change the session's environment: in a promise, a payload that plants code R or
+    /// the shell runs later (~/.Rprofile, ~/.bashrc) without naming a command.</summary>
+    public static readonly HashSet<string> FileWrites = new(StringComparer.Ordinal)
+    {
+        "writeLines", "writeChar", "writeBin", "cat", "sink", "write", "dput", "dump", "saveRDS", "save", "file.create",
+        "file.append", "file.copy", "file.rename", "file.symlink", "file.link", "file.remove", "unlink", "Sys.chmod",
+        "Sys.setenv", "write.table", "write.csv",
     };
 
     /// <summary>Namespaces of base R (attached or loaded by every R session): a reference to one loads nothing new.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ModelAudit.Engine.Scanning;
 
 namespace ModelAudit.Engine.Formats.RSerialized;
@@ -12,9 +13,10 @@ namespace ModelAudit.Engine.Formats.RSerialized;
 /// </summary>
 internal sealed class RItemWalker
 {
-    // R itself stops at R_ReadItemDepth 1,000 only for printing; real objects nest a few dozen levels (a caret model:
-    // lists of lists of functions). Recursion past this is a stream built to be deep.
-    private const int MaxDepth = 400;
+    // Most objects nest a few dozen levels, but a dendrogram nests one level a merge (a single-linkage tree of n
+    // leaves is n deep), and R reads those as deep as its C stack allows. Past this the stream is taken as built to be
+    // deep; a thread whose stack runs short first ends the walk as the same limit (TryEnsureSufficientExecutionStack).
+    private const int MaxDepth = 5000;
 
     // Symbols and environments a stream defines; a large workspace has tens of thousands.
     private const int MaxReferences = 1 << 20;
@@ -30,6 +32,7 @@ internal sealed class RItemWalker
     private readonly bool _workspace;
     private readonly List<string?> _references = new();
     private RPromiseRecord? _promise;
+    private RActiveBindingRecord? _activeBinding;
     private List<string>? _capture;
     private string? _binding;
 
@@ -47,9 +50,9 @@ internal sealed class RItemWalker
 
     private RItem Read(int depth, RCodeContext context)
     {
-        if (depth > MaxDepth)
+        if (depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {MaxDepth} levels deep", _reader.Position);
+            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {Math.Min(depth, MaxDepth)} levels deep", _reader.Position);
         }
 
         long at = _reader.Position;
@@ -261,16 +264,22 @@ internal sealed class RItemWalker
     private void Binding(RItem tag, int levels, long at, int depth, RCodeContext context)
     {
         string? saved = _binding;
+        RActiveBindingRecord? savedActive = _activeBinding;
         if (context == RCodeContext.Data && tag.Symbol is { } name)
         {
             _binding = name;
-            if ((levels & ActiveBindingMask) != 0 && _facts.ActiveBindings.Count < RWalkFacts.MaxKept)
+            if ((levels & ActiveBindingMask) != 0)
             {
-                _facts.ActiveBindings.Add((at, name));
+                _activeBinding = new RActiveBindingRecord(at, name);
+                if (_facts.ActiveBindings.Count < RWalkFacts.MaxKept)
+                {
+                    _facts.ActiveBindings.Add(_activeBinding);
+                }
             }
         }
 
         RItem value = Read(depth + 1, context);
+        _activeBinding = savedActive;
         if (_workspace && depth == 0 && tag.Symbol is ".First" or ".Last" && value.Type == RSexpType.Closure)
         {
             _facts.StartupHooks.Add((tag.Symbol!, at));
@@ -311,7 +320,10 @@ internal sealed class RItemWalker
         Read(depth + 1, RCodeContext.Data);
         List<string> names = _capture;
         _capture = saved;
-        if (names.Count > 0 && !RCallGrades.BaseAltrepClasses.Contains(names[0]) && _facts.AltrepClasses.Count < RWalkFacts.MaxKept)
+        // R finds the class by name and package (loading the package to find it), so a base class name is base R's
+        // only when the package is base.
+        bool baseClass = names.Count > 1 && names[1] == "base" && RCallGrades.BaseAltrepClasses.Contains(names[0]);
+        if (names.Count > 0 && !baseClass && _facts.AltrepClasses.Count < RWalkFacts.MaxKept)
         {
             _facts.AltrepClasses.Add((names.Count > 1 ? names[1] + "::" : "") + names[0]);
         }
@@ -336,9 +348,9 @@ internal sealed class RItemWalker
 
     private void ByteCodeBody(int depth, RCodeContext context)
     {
-        if (depth > MaxDepth)
+        if (depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {MaxDepth} levels deep", _reader.Position);
+            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {Math.Min(depth, MaxDepth)} levels deep", _reader.Position);
         }
 
         Read(depth + 1, context); // the code: an integer vector
@@ -372,9 +384,9 @@ internal sealed class RItemWalker
     // word; a repeat reference is an index. The CDR chain is followed in a loop.
     private void ByteCodeLanguage(int type, int depth, RCodeContext context)
     {
-        if (depth > MaxDepth)
+        if (depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {MaxDepth} levels deep", _reader.Position);
+            throw new ScanLimitExceededException(nameof(MaxDepth), $"the R object nests more than {Math.Min(depth, MaxDepth)} levels deep", _reader.Position);
         }
 
         while (true)
@@ -421,6 +433,11 @@ internal sealed class RItemWalker
             return;
         }
 
+        if (_activeBinding is { } active)
+        {
+            active.NamesDangerous |= IsDangerous(name);
+        }
+
         if (_promise is { } promise)
         {
             if (promise.Symbols.Count < RPromiseRecord.MaxSymbols && !promise.Symbols.Contains(name))
@@ -428,10 +445,10 @@ internal sealed class RItemWalker
                 promise.Symbols.Add(name);
             }
 
-            promise.NamesDangerous |= RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name) || RCallGrades.DynamicEvaluation.Contains(name);
+            promise.NamesDangerous |= IsDangerous(name);
         }
 
-        if (RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name))
+        if (RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name) || RCallGrades.CodeFromStrings.Contains(name))
         {
             if (_facts.Calls.TryGetValue(name, out RCallSite? site))
             {
@@ -443,6 +460,12 @@ internal sealed class RItemWalker
             }
         }
     }
+
+    // What makes code that runs by itself (a promise when forced, an active binding when read) more than the
+    // model's own arithmetic: commands, the network, computed code, file writes.
+    private static bool IsDangerous(string name) =>
+        RCallGrades.Execution.Contains(name) || RCallGrades.Network.Contains(name)
+        || RCallGrades.DynamicEvaluation.Contains(name) || RCallGrades.FileWrites.Contains(name);
 
     private RItem Reference(int flags, long at, RCodeContext context)
     {

@@ -25,6 +25,6 @@ internal sealed class RPromiseRecord
     /// <summary>The expression contains a call (not only a constant or a variable).</summary>
     public bool HasCall { get; set; }
 
-    /// <summary>The expression names a function that runs commands, reaches the network or evaluates computed code.</summary>
+    /// <summary>The expression names a function that runs commands, reaches the network, evaluates computed code or writes files.</summary>
     public bool NamesDangerous { get; set; }
 }

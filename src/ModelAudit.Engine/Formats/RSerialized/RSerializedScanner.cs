@@ -84,13 +84,22 @@ internal sealed class RSerializedScanner : IFormatScanner
                 promise.Offset, promise.Binding ?? "promise", dangerous ? new[] { "CVE-2024-27322" } : null);
         }
 
-        foreach ((long at, string? binding) in facts.ActiveBindings)
+        foreach (RActiveBindingRecord active in facts.ActiveBindings)
         {
-            context.Report(RuleIds.RActiveBinding, $"The variable '{binding}' is an active binding: reading it calls the function stored for it.", at, binding);
+            // setRefClass makes every typed field an active binding of methods' own checking function, which names
+            // nothing graded; a payload's function calls a command or hides the call (get, eval, do.call).
+            string rule = active.NamesDangerous ? RuleIds.RActiveBinding : RuleIds.RPlainActiveBinding;
+            context.Report(rule, $"The variable '{active.Binding}' is an active binding: reading it calls the function stored for it.", active.Offset, active.Binding);
         }
 
         foreach (RCallSite site in facts.Calls.Values.OrderBy(s => s.Offset))
         {
+            bool fromStrings = RCallGrades.CodeFromStrings.Contains(site.Symbol);
+            if (fromStrings && site.Context == RCodeContext.Language)
+            {
+                continue; // a quoted parse(...) kept as data runs nothing; the promise and function cases are reported
+            }
+
             string where = site.Context switch
             {
                 RCodeContext.Promise => "a promise's expression",
@@ -99,7 +108,8 @@ internal sealed class RSerializedScanner : IFormatScanner
             };
             string times = site.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({site.Count} uses)") : "";
             string message = $"{where}{Of(site.Binding)} calls {site.Symbol}{times}.";
-            string rule = RCallGrades.Network.Contains(site.Symbol) ? RuleIds.RNetworkCall
+            string rule = fromStrings ? RuleIds.RCodeFromStrings
+                : RCallGrades.Network.Contains(site.Symbol) ? RuleIds.RNetworkCall
                 : site.Context == RCodeContext.Language ? RuleIds.RExecutionInCallObject : RuleIds.RExecutionInFunction;
             context.Report(rule, char.ToUpperInvariant(message[0]) + message[1..], site.Offset, site.Symbol);
         }

@@ -124,6 +124,13 @@ internal sealed class RStreamReader
     // InString for ASCII: after whitespace, `length` characters with C escapes (\n, \t, \\, \ooo octal …).
     private string AsciiString(int length, int keep)
     {
+        // R writes an empty string as an empty line and reads nothing for it (InString skips whitespace only when
+        // length > 0): skipping here would eat the next word.
+        if (length == 0)
+        {
+            return "";
+        }
+
         byte c;
         do
         {

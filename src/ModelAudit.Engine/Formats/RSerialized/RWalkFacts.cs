@@ -10,7 +10,7 @@ internal sealed class RWalkFacts
     public List<RPromiseRecord> Promises { get; } = new();
 
     /// <summary>Environment bindings marked active: reading the variable calls its function.</summary>
-    public List<(long Offset, string? Binding)> ActiveBindings { get; } = new();
+    public List<RActiveBindingRecord> ActiveBindings { get; } = new();
 
     /// <summary>Graded functions named in code, by name.</summary>
     public Dictionary<string, RCallSite> Calls { get; } = new(StringComparer.Ordinal);

@@ -167,12 +167,14 @@ internal sealed class Torch7Walker
         _reader.Skip(size * element);
     }
 
-    private static int ElementSize(string className) => className switch
+    // cutorch's storages (torch.CudaByteStorage …) are written element by element as their CPU namesakes are; a wrong
+    // size would skip past (or short of) what torch.load reads next, and let the walk miss a function.
+    private static int ElementSize(string className) => className.Replace("torch.Cuda", "torch.", StringComparison.Ordinal) switch
     {
         "torch.ByteStorage" or "torch.CharStorage" => 1,
-        "torch.ShortStorage" or "torch.HalfStorage" or "torch.CudaHalfStorage" => 2,
-        "torch.DoubleStorage" or "torch.LongStorage" or "torch.CudaDoubleStorage" or "torch.CudaLongStorage" => 8,
-        _ => 4, // Float, Int, Cuda (float)
+        "torch.ShortStorage" or "torch.HalfStorage" => 2,
+        "torch.DoubleStorage" or "torch.LongStorage" => 8,
+        _ => 4, // Float, Int, and torch.CudaStorage (float)
     };
 
     // string.dump bytecode (a length and the bytes), then the table of upvalues.
