@@ -50,6 +50,15 @@ public sealed class FuzzRegressionTests
             FuzzExecution execution = executor.Execute(data, file, payloadIntact: false, checkDeterminism: kind == 0, textKind: kind);
             Assert.True(execution.Violations.Count == 0, string.Join("\n", execution.Violations));
         }
+
+        // The campaign's turns run each parser alone (FuzzExecutor.ExecuteScanner); an input found that way is
+        // checked that way too.
+        foreach (string scanner in executor.ScannerNames)
+        {
+            var alone = new FuzzExecution();
+            executor.ExecuteScanner(executor.ScannerNamed(scanner), data, file, alone);
+            Assert.True(alone.Violations.Count == 0, string.Join("\n", alone.Violations));
+        }
     }
 
     [Fact]
