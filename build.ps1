@@ -36,7 +36,7 @@ param(
     [int] $Seed = 1,
 
     # Fuzz: how long the campaign runs, which parsers it runs (names as in its report; all when omitted), and the
-    # direct executions per parser after which it stops early.
+    # direct executions per parser (earlier runs in out/fuzz-totals.tsv included) after which it stops early.
     [double] $Minutes = 10,
     [string[]] $Parser,
     [long] $Executions = 0,

@@ -61,6 +61,27 @@ public sealed class FuzzTests
         Assert.True(report.EngineInputs > 0);
     }
 
+    [Fact]
+    public void A_run_continued_from_its_totals_gets_the_inputs_of_one_longer_run()
+    {
+        // Two parsers, one that declines most mutants (ONNX) and one that takes nearly all (Keras).
+        string[] parsers = { "ONNX", "Keras" };
+        const int Turns = 300;
+        FuzzReport whole = new FuzzCampaign(FuzzSeeds.All, new FuzzBudget(), ShortRunSeed).Run(TimeSpan.MaxValue, 2 * Turns, null, parsers);
+
+        var totals = new FuzzTotals();
+        var parts = new FuzzCampaign(FuzzSeeds.All, new FuzzBudget(), ShortRunSeed);
+        totals.Add(ShortRunSeed, parts.Run(TimeSpan.MaxValue, Turns, null, parsers));
+        Assert.Equal(Turns, totals.AllTurns("ONNX") + totals.AllTurns("Keras"));
+        FuzzReport both = parts.Run(TimeSpan.MaxValue, Turns, null, parsers, totals);
+
+        foreach (string parser in parsers)
+        {
+            Assert.Equal((whole.Count(parser).Turns, whole.Count(parser).Mutants, whole.Count(parser).Executions),
+                (both.Count(parser).Turns, both.Count(parser).Mutants, both.Count(parser).Executions));
+        }
+    }
+
     /// <summary>The long run of <c>build.ps1 -Task Fuzz</c>, which sets MODELAUDIT_FUZZ_MINUTES; excluded from the test
     /// task by its trait, so it never passes without running.</summary>
     [Fact]

@@ -54,7 +54,7 @@ internal sealed class FuzzCampaign
     public IReadOnlyDictionary<int, int> PayloadEnds => _payloadEnd;
 
     /// <summary>Runs until <paramref name="duration"/> has passed, <paramref name="maxTurns"/> turns have run, or every
-    /// parser has <paramref name="executionsPerParser"/> executions. <paramref name="parsers"/> limits the run to
+    /// parser has <paramref name="executionsPerParser"/> executions (earlier runs' included). <paramref name="parsers"/> limits the run to
     /// those parsers (null: all); <paramref name="totals"/> gives earlier runs' counts, so this run continues this
     /// seed's inputs and favours the parsers behind. Inputs that break an invariant are saved to
     /// <paramref name="crashDirectory"/> when given.</summary>
@@ -67,25 +67,26 @@ internal sealed class FuzzCampaign
             throw new ArgumentException($"No parser of that name; the parsers are: {string.Join(", ", _targets.Select(t => t.Parser))}");
         }
 
-        // Scheduling weight: executions plus missed turns, over every earlier run of any seed.
-        long[] done = targets.Select(t => totals?.Executions(t.Parser) ?? 0).ToArray();
+        // Scheduling weight: turns (executions plus missed turns), over every earlier run of any seed.
+        long[] done = targets.Select(t => totals?.AllTurns(t.Parser) ?? 0).ToArray();
         long[] turn = targets.Select(t => totals?.Turns(_randomSeed, t.Parser) ?? 0).ToArray();
-        long[] ranHere = new long[targets.Length];
+        long[] executions = targets.Select(t => totals?.Executions(t.Parser) ?? 0).ToArray();
         var stopwatch = Stopwatch.StartNew();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int saved = 0;
         for (long i = 0; i < maxTurns && stopwatch.Elapsed < duration; i++)
         {
-            int next = 0;
-            for (int t = 1; t < targets.Length; t++)
+            // The parser furthest behind among those still short of the target (over earlier runs too).
+            int next = -1;
+            for (int t = 0; t < targets.Length; t++)
             {
-                if (done[t] < done[next])
+                if (executions[t] < executionsPerParser && (next < 0 || done[t] < done[next]))
                 {
                     next = t;
                 }
             }
 
-            if (ranHere.Min() >= executionsPerParser)
+            if (next < 0)
             {
                 break;
             }
@@ -133,7 +134,7 @@ internal sealed class FuzzCampaign
             if (executed)
             {
                 count.Executions++;
-                ranHere[next]++;
+                executions[next]++;
             }
             else
             {

@@ -40,6 +40,9 @@ internal sealed class FuzzTotals
     /// <summary>Turns already run for this seed and parser: where the next run of the seed starts.</summary>
     public long Turns(int seed, string parser) => _rows.TryGetValue((seed, parser), out var row) ? row.Turns : 0;
 
+    /// <summary>Turns of the parser over every seed: what the scheduler balances.</summary>
+    public long AllTurns(string parser) => _rows.Where(r => r.Key.Parser == parser).Sum(r => r.Value.Turns);
+
     /// <summary>Direct executions of the parser over every seed.</summary>
     public long Executions(string parser) => _rows.Where(r => r.Key.Parser == parser).Sum(r => r.Value.Executions);
 
