@@ -81,8 +81,15 @@ internal sealed partial class GgufScanner
             return new GgufTensorInfo(name, shape, type.Name, offset, null, infoOffset);
         }
 
-        ulong bytes = (ulong)(elements / (ulong)type.BlockElements * (ulong)type.BlockBytes);
-        return new GgufTensorInfo(name, shape, type.Name, offset, bytes, infoOffset);
+        // The element count fits int64, but its bytes may not (2^62 F32 elements): no file holds such a tensor.
+        UInt128 bytes = elements / (ulong)type.BlockElements * (ulong)type.BlockBytes;
+        if (bytes > long.MaxValue)
+        {
+            context.Report(RuleIds.GgufTensorInfoInvalid, $"Tensor '{shown}' has shape [{string.Join(",", shape)}], whose size in {type.Name} bytes overflows.", infoOffset, shown);
+            return new GgufTensorInfo(name, shape, type.Name, offset, null, infoOffset);
+        }
+
+        return new GgufTensorInfo(name, shape, type.Name, offset, (ulong)bytes, infoOffset);
     }
 
     /// <summary>
