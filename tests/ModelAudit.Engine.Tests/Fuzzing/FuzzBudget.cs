@@ -20,5 +20,11 @@ internal sealed record FuzzBudget
     /// <summary>Bytes a scan may allocate per input byte on top of the floor (copies, decoded text, JSON trees).</summary>
     public long AllocationPerInputByte { get; init; } = 48;
 
-    public long AllocationFor(long inputBytes) => AllocationFloor + AllocationPerInputByte * inputBytes;
+    /// <summary>Bytes a scan may allocate per decompressed byte: a member that expands is read in streamed chunks
+    /// (text decoded to UTF-16, about 2 bytes per byte); the engine lets a few input bytes expand to the ratio floor
+    /// (256 MiB) before it judges the ratio, so this is what bounds such a scan, not the input's size.</summary>
+    public long AllocationPerExpandedByte { get; init; } = 8;
+
+    public long AllocationFor(long inputBytes, long expandedBytes = 0) =>
+        AllocationFloor + AllocationPerInputByte * inputBytes + AllocationPerExpandedByte * expandedBytes;
 }

@@ -18,7 +18,7 @@ internal sealed class FuzzCampaign
     // Mutants tried per turn before the turn counts as missed. The protobuf families decline most mutants in Sniff
     // (a structure that no longer parses is no model of theirs); a try costs only the mutation and one Sniff, so many
     // are cheap, and a parser that declines all of them still gets its share of turns, not all of them.
-    public const int MaxTries = 64;
+    public const int MaxTries = 256;
 
     // The whole engine (detection, every reading, nesting, outcome, payload and determinism checks) sees every this
     // many turns' input; in between, parsers run alone, which is what makes a million executions each affordable.

@@ -54,7 +54,7 @@ internal sealed class FuzzExecutor
     public FuzzExecution Execute(byte[] data, string fileName, bool payloadIntact, bool checkDeterminism, int textKind)
     {
         var execution = new FuzzExecution();
-        ModelScanResult? result = Engine(data, fileName, execution);
+        var (result, elapsed, allocated) = Engine(data, fileName, execution);
         if (result is not null)
         {
             CheckResult(result, payloadIntact, execution);
@@ -64,32 +64,33 @@ internal sealed class FuzzExecutor
             }
         }
 
+        // The engine decompresses what the scanners run alone do (the same members, the same guards): their count of
+        // decompressed bytes is the engine's too, and the engine's budget is checked once it is known.
         Direct(data, fileName, execution);
+        CheckBudgets(execution, elapsed, allocated, data.Length, execution.ExpandedBytes, "");
         Analyzers(data, fileName, textKind, execution);
         return execution;
     }
 
-    private ModelScanResult? Engine(byte[] data, string fileName, FuzzExecution execution)
+    private (ModelScanResult? Result, TimeSpan Elapsed, long Allocated) Engine(byte[] data, string fileName, FuzzExecution execution)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
         var stopwatch = Stopwatch.StartNew();
+        ModelScanResult? result = null;
         try
         {
-            return ScanWithEngine(data, fileName);
+            result = ScanWithEngine(data, fileName);
         }
         catch (Exception ex)
         {
             execution.Violations.Add(new FuzzViolation("an exception escaped the engine", Describe(ex)));
-            return null;
         }
-        finally
-        {
-            CheckBudgets(execution, stopwatch.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before, data.Length, "");
-        }
+
+        return (result, stopwatch.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     // The time and allocation bounds of one execution; the engine pass and each direct execution are measured alone.
-    private void CheckBudgets(FuzzExecution execution, TimeSpan elapsed, long allocated, int length, string under)
+    private void CheckBudgets(FuzzExecution execution, TimeSpan elapsed, long allocated, int length, long expanded, string under)
     {
         execution.Elapsed += elapsed;
         execution.AllocatedBytes = Math.Max(execution.AllocatedBytes, allocated);
@@ -98,9 +99,10 @@ internal sealed class FuzzExecutor
             execution.Violations.Add(new FuzzViolation("time budget" + under, $"{elapsed.TotalSeconds:0.0} s for {length:N0} bytes"));
         }
 
-        if (allocated > Budget.AllocationFor(length))
+        if (allocated > Budget.AllocationFor(length, expanded))
         {
-            execution.Violations.Add(new FuzzViolation("allocation budget" + under, $"{allocated:N0} bytes allocated for {length:N0} bytes of input"));
+            execution.Violations.Add(new FuzzViolation("allocation budget" + under,
+                $"{allocated:N0} bytes allocated for {length:N0} bytes of input ({expanded:N0} decompressed)"));
         }
     }
 
@@ -237,7 +239,7 @@ internal sealed class FuzzExecutor
         {
             if (measure)
             {
-                CheckBudgets(execution, stopwatch.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before, data.Length, $" under {scanner.Info.Name}");
+                CheckBudgets(execution, stopwatch.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before, data.Length, file.ExpandedBytes, $" under {scanner.Info.Name}");
             }
 
             // A timer that already fired cannot be reset; the next execution gets a fresh source.
@@ -248,6 +250,7 @@ internal sealed class FuzzExecutor
             }
         }
 
+        execution.ExpandedBytes = Math.Max(execution.ExpandedBytes, file.ExpandedBytes);
         foreach (ModelFinding fault in file.Findings.Where(f => f.RuleId == Rules.RuleIds.ScannerFault))
         {
             execution.Violations.Add(new FuzzViolation($"untyped exception under {scanner.Info.Name}", $"{fault.Member} {fault.Message}"));
@@ -329,7 +332,7 @@ internal sealed class FuzzExecutor
 
         if (measure)
         {
-            CheckBudgets(execution, stopwatch.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before, length, $" under {analyzers[0].Name}");
+            CheckBudgets(execution, stopwatch.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before, length, 0, $" under {analyzers[0].Name}");
         }
     }
 
