@@ -6,8 +6,9 @@ namespace ModelAudit.Engine.Tests.Fuzzing;
 
 /// <summary>
 /// A deterministic mutation-fuzzing campaign scheduled by parser: the next turn goes to the parser with the fewest
-/// executions so far (counted over earlier runs too, when <see cref="FuzzTotals"/> are given), so every parser gets
-/// the same number and a run can be aimed at those behind. A turn mutates one of the parser's seeds until the
+/// turns so far (counted over earlier runs too, when <see cref="FuzzTotals"/> are given), so every parser gets the
+/// same number (an execution each, but for the rare turn whose mutants its Sniff all declines) and a run can be
+/// aimed at those behind. A turn mutates one of the parser's seeds until the
 /// parser's Sniff takes a mutant (at most <see cref="MaxTries"/>), then runs that parser alone on it
 /// (<see cref="FuzzExecutor.ExecuteScanner"/>); every <see cref="EngineEvery"/>th turn's first mutant also goes
 /// through the whole engine and every parser (<see cref="FuzzExecutor.Execute"/>). A parser's inputs depend only on
