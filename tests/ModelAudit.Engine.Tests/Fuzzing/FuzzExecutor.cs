@@ -31,7 +31,11 @@ internal sealed class FuzzExecutor
     public FuzzExecutor(FuzzBudget budget)
     {
         Budget = budget;
-        _engine = new ScanEngine(new ScanOptions { Timeout = budget.EngineTimeout });
+        _engine = new ScanEngine(new ScanOptions
+        {
+            Timeout = budget.EngineTimeout,
+            Limits = new ScanLimits { CompressionRatioFloor = budget.CompressionRatioFloor },
+        });
     }
 
     public FuzzBudget Budget { get; }
