@@ -16,8 +16,10 @@
            -Compare <commit or folder> runs that build alternately with this one and prints the ratios (tests/Bench).
     Differential  generates -Cases random pickles and zips with CPython's verdicts (tests/Differential/oracle.py,
            needs python3) and checks the engine against them; see tests/Differential/README.md.
-    Fuzz   runs the mutation fuzzer for -Minutes (random seed -Seed) over every parser and prints executions per
-           parser; inputs that break an invariant are saved to out/fuzz-crashes (see docs/security.md).
+    Fuzz   runs the mutation fuzzer for -Minutes (random seed -Seed), parser by parser (only -Parser's when given; a
+           run also ends when each has -Executions), and prints executions and seconds per parser. Counts add up
+           across runs in out/fuzz-totals.tsv, and a new run of a seed continues its inputs; inputs that break an
+           invariant are saved to out/fuzz-crashes (see docs/security.md).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -33,8 +35,11 @@ param(
     [int] $Cases = 100000,
     [int] $Seed = 1,
 
-    # Fuzz: how long the campaign runs.
+    # Fuzz: how long the campaign runs, which parsers it runs (names as in its report; all when omitted), and the
+    # direct executions per parser (earlier runs in out/fuzz-totals.tsv included) after which it stops early.
     [double] $Minutes = 10,
+    [string[]] $Parser,
+    [long] $Executions = 0,
 
     # Bench: a commit (built from git archive into out/compare) or a built module or engine folder to run alternately
     # with this build; medians of -Runs; only inputs whose name contains -Only; -KeepBenchInputs keeps out/bench.
@@ -196,12 +201,16 @@ function Invoke-Fuzz {
     $env:MODELAUDIT_FUZZ_MINUTES = [string]$Minutes
     $env:MODELAUDIT_FUZZ_SEED = [string]$Seed
     $env:MODELAUDIT_FUZZ_REPORT = $report
+    $env:MODELAUDIT_FUZZ_TOTALS = Join-Path $Out 'fuzz-totals.tsv'
+    $env:MODELAUDIT_FUZZ_PARSERS = $Parser -join ','
+    $env:MODELAUDIT_FUZZ_EXECUTIONS = [string]$Executions
     try {
         & dotnet test $project -c $Configuration --no-build --nologo --filter 'FullyQualifiedName~FuzzTests.LongFuzzRunFromEnvironment' | Out-Null
         $failed = $LASTEXITCODE -ne 0
     }
     finally {
-        Remove-Item Env:MODELAUDIT_FUZZ_MINUTES, Env:MODELAUDIT_FUZZ_SEED, Env:MODELAUDIT_FUZZ_REPORT -ErrorAction SilentlyContinue
+        Remove-Item Env:MODELAUDIT_FUZZ_MINUTES, Env:MODELAUDIT_FUZZ_SEED, Env:MODELAUDIT_FUZZ_REPORT, Env:MODELAUDIT_FUZZ_TOTALS,
+            Env:MODELAUDIT_FUZZ_PARSERS, Env:MODELAUDIT_FUZZ_EXECUTIONS -ErrorAction SilentlyContinue
     }
     if (-not (Test-Path $report)) { throw 'The fuzz run wrote no report.' }
     Get-Content $report | Write-Host

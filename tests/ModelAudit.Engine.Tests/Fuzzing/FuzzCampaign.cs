@@ -1,17 +1,32 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using ModelAudit.Engine.Analyzers;
 
 namespace ModelAudit.Engine.Tests.Fuzzing;
 
 /// <summary>
-/// A deterministic mutation-fuzzing campaign: parsers take turns (every scanner, then every analyzer), each gets a
-/// mutant of one of the seeds it reads, and every mutant goes through <see cref="FuzzExecutor"/>. The same random
-/// seed gives the same inputs in the same order; only how many run depends on the time given.
+/// A deterministic mutation-fuzzing campaign scheduled by parser: the next turn goes to the parser with the fewest
+/// turns so far (counted over earlier runs too, when <see cref="FuzzTotals"/> are given), so every parser gets the
+/// same number (an execution each, but for the rare turn whose mutants its Sniff all declines) and a run can be
+/// aimed at those behind. A turn mutates one of the parser's seeds until the
+/// parser's Sniff takes a mutant (at most <see cref="MaxTries"/>), then runs that parser alone on it
+/// (<see cref="FuzzExecutor.ExecuteScanner"/>); every <see cref="EngineEvery"/>th turn's first mutant also goes
+/// through the whole engine and every parser (<see cref="FuzzExecutor.Execute"/>). A parser's inputs depend only on
+/// the random seed, its name and its turn number, so runs of one seed can continue where the last one stopped.
 /// </summary>
 internal sealed class FuzzCampaign
 {
-    // Every 16th input is scanned twice: the second result must equal the first (docs/security.md, determinism).
-    private const int DeterminismEvery = 16;
+    // Mutants tried per turn before the turn counts as missed. The protobuf families decline most mutants in Sniff
+    // (a structure that no longer parses is no model of theirs); a try costs only the mutation and one Sniff, so many
+    // are cheap, and a parser that declines all of them still gets its share of turns, not all of them.
+    public const int MaxTries = 256;
+
+    // The whole engine (detection, every reading, nesting, outcome, payload and determinism checks) sees every this
+    // many turns' input; in between, parsers run alone, which is what makes a million executions each affordable.
+    public const int EngineEvery = 16;
+
+    // Every 4th engine input is scanned twice: the second result must equal the first (docs/security.md, determinism).
+    private const int DeterminismEvery = 4;
 
     // Saved inputs per run; past it violations are still counted and described, not written.
     private const int MaxSavedInputs = 50;
@@ -19,7 +34,7 @@ internal sealed class FuzzCampaign
     private readonly IReadOnlyList<FuzzSeed> _seeds;
     private readonly FuzzExecutor _executor;
     private readonly int _randomSeed;
-    private readonly List<(string Parser, int[] Seeds)> _targets = new();
+    private readonly List<FuzzTarget> _targets = new();
     private readonly Dictionary<int, IReadOnlyList<LengthField>> _fields = new();
     private readonly Dictionary<int, int> _payloadEnd = new();
 
@@ -33,63 +48,147 @@ internal sealed class FuzzCampaign
 
     public FuzzReport Report { get; } = new();
 
-    /// <summary>Each parser and how many seeds it reads.</summary>
-    public IReadOnlyList<(string Parser, int[] Seeds)> Targets => _targets;
+    /// <summary>Each parser and the seeds it reads.</summary>
+    public IReadOnlyList<FuzzTarget> Targets => _targets;
 
     /// <summary>Where each malicious seed's payload ends: the shortest prefix still flagged as the whole seed is.</summary>
     public IReadOnlyDictionary<int, int> PayloadEnds => _payloadEnd;
 
-    /// <summary>Runs until <paramref name="duration"/> has passed or <paramref name="maxInputs"/> inputs have run.
-    /// Inputs that break an invariant are saved to <paramref name="crashDirectory"/> when given.</summary>
-    public FuzzReport Run(TimeSpan duration, long maxInputs, string? crashDirectory)
+    /// <summary>Runs until <paramref name="duration"/> has passed, <paramref name="maxTurns"/> turns have run, or every
+    /// parser has <paramref name="executionsPerParser"/> executions (earlier runs' included). <paramref name="parsers"/> limits the run to
+    /// those parsers (null: all); <paramref name="totals"/> gives earlier runs' counts, so this run continues this
+    /// seed's inputs and favours the parsers behind. Inputs that break an invariant are saved to
+    /// <paramref name="crashDirectory"/> when given.</summary>
+    public FuzzReport Run(TimeSpan duration, long maxTurns, string? crashDirectory, IReadOnlyCollection<string>? parsers = null,
+        FuzzTotals? totals = null, long executionsPerParser = long.MaxValue)
     {
+        FuzzTarget[] targets = _targets.Where(t => parsers is null || parsers.Contains(t.Parser, StringComparer.OrdinalIgnoreCase)).ToArray();
+        if (targets.Length == 0)
+        {
+            throw new ArgumentException($"No parser of that name; the parsers are: {string.Join(", ", _targets.Select(t => t.Parser))}");
+        }
+
+        // Scheduling weight: turns (executions plus missed turns), over every earlier run of any seed.
+        long[] done = targets.Select(t => totals?.AllTurns(t.Parser) ?? 0).ToArray();
+        long[] turn = targets.Select(t => totals?.Turns(_randomSeed, t.Parser) ?? 0).ToArray();
+        long[] executions = targets.Select(t => totals?.Executions(t.Parser) ?? 0).ToArray();
         var stopwatch = Stopwatch.StartNew();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int saved = 0;
-        for (long i = 0; i < maxInputs && stopwatch.Elapsed < duration; i++)
+        for (long i = 0; i < maxTurns && stopwatch.Elapsed < duration; i++)
         {
-            var (parser, candidates) = _targets[(int)(i % _targets.Count)];
-            var random = new Random(unchecked(_randomSeed * 1_000_003 + (int)i));
-            int index = candidates[random.Next(candidates.Length)];
-            FuzzSeed seed = _seeds[index];
-
-            // Half of a malicious seed's mutants keep its payload whole: those must never be Clean.
-            int protect = _payloadEnd.TryGetValue(index, out int end) && random.Next(2) == 0 ? end : 0;
-            var (data, what) = FuzzMutator.Mutate(seed.Data, _fields[index], random, _seeds, protect);
-            FuzzExecution execution = _executor.Execute(data, seed.FileName, payloadIntact: protect > 0, checkDeterminism: i % DeterminismEvery == 0, textKind: (int)(i / _targets.Count));
-
-            Report.Inputs++;
-            Report.MaxAllocatedBytes = Math.Max(Report.MaxAllocatedBytes, execution.AllocatedBytes);
-            Report.SecondsPerTarget[parser] = Report.SecondsPerTarget.GetValueOrDefault(parser) + execution.Elapsed.TotalSeconds;
-            if (execution.Elapsed > Report.SlowestInput)
+            // The parser furthest behind among those still short of the target (over earlier runs too).
+            int next = -1;
+            for (int t = 0; t < targets.Length; t++)
             {
-                Report.SlowestInput = execution.Elapsed;
-                Report.SlowestInputName = $"{seed.Name}: {what}";
-            }
-            foreach (string ran in execution.Parsers)
-            {
-                Report.ExecutionsPerParser[ran] = Report.ExecutionsPerParser.GetValueOrDefault(ran) + 1;
-            }
-
-            foreach (FuzzViolation violation in execution.Violations)
-            {
-                if (!seen.Add(violation.Invariant + "|" + Where(violation.Detail)))
+                if (executions[t] < executionsPerParser && (next < 0 || done[t] < done[next]))
                 {
-                    continue;
+                    next = t;
+                }
+            }
+
+            if (next < 0)
+            {
+                break;
+            }
+
+            FuzzTarget target = targets[next];
+            FuzzParserCount count = Report.Count(target.Parser);
+            long started = Stopwatch.GetTimestamp();
+            var random = new Random(TurnSeed(_randomSeed, target.Parser, turn[next]));
+            bool executed = false;
+            for (int attempt = 0; attempt < MaxTries && !executed; attempt++)
+            {
+                int index = target.Seeds[random.Next(target.Seeds.Length)];
+                FuzzSeed seed = _seeds[index];
+
+                // Half of a malicious seed's mutants keep its payload whole: those must never be Clean (engine pass).
+                int protect = _payloadEnd.TryGetValue(index, out int end) && random.Next(2) == 0 ? end : 0;
+                var (data, what) = FuzzMutator.Mutate(seed.Data, _fields[index], random, _seeds, protect);
+                count.Mutants++;
+                if (attempt == 0 && i % EngineEvery == 0)
+                {
+                    long engineStarted = Stopwatch.GetTimestamp();
+                    FuzzExecution whole = _executor.Execute(data, seed.FileName, payloadIntact: protect > 0,
+                        checkDeterminism: i / EngineEvery % DeterminismEvery == 0, textKind: (int)(i / EngineEvery));
+                    started += Stopwatch.GetTimestamp() - engineStarted;
+                    Report.EngineInputs++;
+                    Report.EngineSeconds += Stopwatch.GetElapsedTime(engineStarted).TotalSeconds;
+                    foreach (string ran in whole.Parsers.Distinct())
+                    {
+                        Report.Count(ran).EngineExecutions++;
+                    }
+
+                    Record(whole, seed, data, $"{seed.Name} (engine, {target.Parser} turn {turn[next]}: {what})", crashDirectory, seen, ref saved);
                 }
 
-                string input = $"{seed.Name} ({parser}, input {i}: {what})";
-                if (crashDirectory is not null && saved++ < MaxSavedInputs)
-                {
-                    input = Save(crashDirectory, seed, data, violation, input);
-                }
-
-                Report.Violations.Add((violation, input));
+                var execution = new FuzzExecution();
+                executed = target.Scanner is { } scanner
+                    ? _executor.ExecuteScanner(scanner, data, seed.FileName, execution)
+                    : _executor.ExecuteAnalyzers(target.Analyzers, data, seed.FileName, (int)turn[next], execution);
+                Record(execution, seed, data, $"{seed.Name} ({target.Parser} turn {turn[next]}, try {attempt}: {what})", crashDirectory, seen, ref saved);
             }
+
+            turn[next]++;
+            count.Turns++;
+            done[next]++;
+            if (executed)
+            {
+                count.Executions++;
+                executions[next]++;
+            }
+            else
+            {
+                count.Misses++;
+            }
+
+            count.Seconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
         }
 
         Report.Elapsed += stopwatch.Elapsed;
         return Report;
+    }
+
+    // A parser's turn t of random seed s always gets the same inputs, whatever else the run does (FNV-1a of the name,
+    // so it is stable across processes, unlike string.GetHashCode).
+    private static int TurnSeed(int randomSeed, string parser, long turn)
+    {
+        ulong hash = 14695981039346656037;
+        foreach (char c in parser)
+        {
+            hash = (hash ^ c) * 1099511628211;
+        }
+
+        ulong x = hash ^ ((ulong)(uint)randomSeed * 0x9E3779B97F4A7C15) ^ ((ulong)turn * 0xC2B2AE3D27D4EB4F);
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EB;
+        return (int)(x ^ (x >> 31));
+    }
+
+    private void Record(FuzzExecution execution, FuzzSeed seed, byte[] data, string input, string? crashDirectory, HashSet<string> seen, ref int saved)
+    {
+        Report.MaxAllocatedBytes = Math.Max(Report.MaxAllocatedBytes, execution.AllocatedBytes);
+        if (execution.Elapsed > Report.SlowestInput)
+        {
+            Report.SlowestInput = execution.Elapsed;
+            Report.SlowestInputName = input;
+        }
+
+        foreach (FuzzViolation violation in execution.Violations)
+        {
+            if (!seen.Add(violation.Invariant + "|" + Where(violation.Detail)))
+            {
+                continue;
+            }
+
+            string where = input;
+            if (crashDirectory is not null && saved++ < MaxSavedInputs)
+            {
+                where = Save(crashDirectory, seed, data, violation, input);
+            }
+
+            Report.Violations.Add((violation, where));
+        }
     }
 
     private void Prepare()
@@ -104,14 +203,14 @@ internal sealed class FuzzCampaign
             int[] reading = Enumerable.Range(0, _seeds.Count).Where(i => _executor.Readers(_seeds[i].Data, _seeds[i].FileName).Contains(scanner)).ToArray();
             if (reading.Length > 0)
             {
-                _targets.Add((scanner, reading));
+                _targets.Add(new FuzzTarget(scanner, _executor.ScannerNamed(scanner), Array.Empty<IContentAnalyzer>(), reading));
             }
         }
 
         int[] text = Enumerable.Range(0, _seeds.Count).Where(i => FuzzExecutor.AsText(_seeds[i].Data) is not null).ToArray();
-        foreach (string analyzer in _executor.AnalyzerNames)
+        foreach (string analyzer in _executor.AnalyzerNames.Distinct())
         {
-            _targets.Add((analyzer, text));
+            _targets.Add(new FuzzTarget(analyzer, null, _executor.AnalyzersNamed(analyzer), text));
         }
 
         for (int i = 0; i < _seeds.Count; i++)

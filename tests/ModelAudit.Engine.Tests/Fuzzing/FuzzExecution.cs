@@ -12,4 +12,7 @@ internal sealed class FuzzExecution
     public TimeSpan Elapsed { get; set; }
 
     public long AllocatedBytes { get; set; }
+
+    /// <summary>Decompressed bytes of the largest direct scan (the allocation budget grows with them).</summary>
+    public long ExpandedBytes { get; set; }
 }

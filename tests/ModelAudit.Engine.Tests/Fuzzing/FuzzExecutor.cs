@@ -25,10 +25,17 @@ internal sealed class FuzzExecutor
     private readonly ScanEngine _engine;
     private readonly ScannerRegistry _registry = ScannerRegistry.Default;
 
+    // The direct executions' time budget (the engine pass has its own); reset after each, not made anew.
+    private CancellationTokenSource _timeout = new();
+
     public FuzzExecutor(FuzzBudget budget)
     {
         Budget = budget;
-        _engine = new ScanEngine(new ScanOptions { Timeout = budget.EngineTimeout });
+        _engine = new ScanEngine(new ScanOptions
+        {
+            Timeout = budget.EngineTimeout,
+            Limits = new ScanLimits { CompressionRatioFloor = budget.CompressionRatioFloor },
+        });
     }
 
     public FuzzBudget Budget { get; }
@@ -51,7 +58,7 @@ internal sealed class FuzzExecutor
     public FuzzExecution Execute(byte[] data, string fileName, bool payloadIntact, bool checkDeterminism, int textKind)
     {
         var execution = new FuzzExecution();
-        ModelScanResult? result = Engine(data, fileName, execution);
+        var (result, elapsed, allocated) = Engine(data, fileName, execution);
         if (result is not null)
         {
             CheckResult(result, payloadIntact, execution);
@@ -61,37 +68,45 @@ internal sealed class FuzzExecutor
             }
         }
 
+        // The engine decompresses what the scanners run alone do (the same members, the same guards): their count of
+        // decompressed bytes is the engine's too, and the engine's budget is checked once it is known.
         Direct(data, fileName, execution);
+        CheckBudgets(execution, elapsed, allocated, data.Length, execution.ExpandedBytes, "");
         Analyzers(data, fileName, textKind, execution);
         return execution;
     }
 
-    private ModelScanResult? Engine(byte[] data, string fileName, FuzzExecution execution)
+    private (ModelScanResult? Result, TimeSpan Elapsed, long Allocated) Engine(byte[] data, string fileName, FuzzExecution execution)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
         var stopwatch = Stopwatch.StartNew();
+        ModelScanResult? result = null;
         try
         {
-            return ScanWithEngine(data, fileName);
+            result = ScanWithEngine(data, fileName);
         }
         catch (Exception ex)
         {
             execution.Violations.Add(new FuzzViolation("an exception escaped the engine", Describe(ex)));
-            return null;
         }
-        finally
-        {
-            execution.Elapsed = stopwatch.Elapsed;
-            execution.AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (execution.Elapsed > Budget.TimePerInput)
-            {
-                execution.Violations.Add(new FuzzViolation("time budget", $"{execution.Elapsed.TotalSeconds:0.0} s for {data.Length:N0} bytes"));
-            }
 
-            if (execution.AllocatedBytes > Budget.AllocationFor(data.Length))
-            {
-                execution.Violations.Add(new FuzzViolation("allocation budget", $"{execution.AllocatedBytes:N0} bytes allocated for {data.Length:N0} bytes of input"));
-            }
+        return (result, stopwatch.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    // The time and allocation bounds of one execution; the engine pass and each direct execution are measured alone.
+    private void CheckBudgets(FuzzExecution execution, TimeSpan elapsed, long allocated, int length, long expanded, string under)
+    {
+        execution.Elapsed += elapsed;
+        execution.AllocatedBytes = Math.Max(execution.AllocatedBytes, allocated);
+        if (elapsed > Budget.TimePerInput)
+        {
+            execution.Violations.Add(new FuzzViolation("time budget" + under, $"{elapsed.TotalSeconds:0.0} s for {length:N0} bytes"));
+        }
+
+        if (allocated > Budget.AllocationFor(length, expanded))
+        {
+            execution.Violations.Add(new FuzzViolation("allocation budget" + under,
+                $"{allocated:N0} bytes allocated for {length:N0} bytes of input ({expanded:N0} decompressed)"));
         }
     }
 
@@ -110,9 +125,7 @@ internal sealed class FuzzExecutor
 
         if (result.Outcome == ScanOutcome.Clean)
         {
-            // Speculative bytes (see ScanFrame.Speculative) that fail to decode are data, said so in the message.
-            ModelFinding? gap = result.Findings.FirstOrDefault(f => f.RuleId.StartsWith("MA9", StringComparison.Ordinal)
-                && !f.Message.StartsWith("Read as data", StringComparison.Ordinal));
+            ModelFinding? gap = result.Findings.FirstOrDefault(IsGap);
             if (gap is not null || !result.CoverageComplete || result.Errors.Count > 0)
             {
                 execution.Violations.Add(new FuzzViolation("Clean although coverage is incomplete", result.Describe()));
@@ -163,38 +176,136 @@ internal sealed class FuzzExecutor
 
         foreach (Reading reading in readings)
         {
-            IFormatScanner scanner = reading.Scanner;
-            execution.Parsers.Add(scanner.Info.Name);
-            var file = new FileScan(_engine, fileName, _engine.Options, CancellationToken.None, null);
-            ScanContext context = new ScanContext(file, ScanFrame.Root).With(f => f with { Scanner = scanner.Info.Name, Reading = reading });
-            using var stream = new MemoryStream(data, writable: false);
-            try
+            ScanDirectly(reading, data, head, fileName, readings.Count > 1, execution, measure: false);
+        }
+    }
+
+    /// <summary>One scanner alone on one input, as the campaign's turns run it: its Sniff, then (when it takes the
+    /// bytes) its Scan under the per-input time and allocation budgets. False when its Sniff declines the bytes.</summary>
+    public bool ExecuteScanner(IFormatScanner scanner, byte[] data, string fileName, FuzzExecution execution)
+    {
+        byte[] head = Head(data);
+        Reading? reading;
+        try
+        {
+            reading = scanner.Sniff(new SniffInput(head, data.Length, fileName));
+        }
+        catch (Exception ex)
+        {
+            execution.Violations.Add(new FuzzViolation($"{scanner.Info.Name}.Sniff threw", Describe(ex)));
+            return false;
+        }
+
+        if (reading is null)
+        {
+            return false;
+        }
+
+        // No other reading is offered: the scanner cannot step aside for one, the strictest case (the engine pass
+        // offers the real alternatives).
+        ScanDirectly(reading, data, head, fileName, alternatives: false, execution, measure: true);
+        return true;
+    }
+
+    // Each scanner's Scan without the engine's guards: it may throw only the typed exceptions the engine turns into
+    // findings, it must end within the engine's time budget (cancelled there, as -TimeoutSec does), and what it
+    // reports must not claim full coverage after a gap (the engine's Clean check, on the findings of this scanner).
+    private void ScanDirectly(Reading reading, byte[] data, byte[] head, string fileName, bool alternatives, FuzzExecution execution, bool measure)
+    {
+        IFormatScanner scanner = reading.Scanner;
+        execution.Parsers.Add(scanner.Info.Name);
+        _timeout.CancelAfter(Budget.EngineTimeout);
+        var file = new FileScan(_engine, fileName, _engine.Options, _timeout.Token, null);
+        ScanContext context = new ScanContext(file, ScanFrame.Root).With(f => f with { Scanner = scanner.Info.Name, Reading = reading });
+        using var stream = new MemoryStream(data, writable: false);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var stopwatch = Stopwatch.StartNew();
+        bool gaveUp = false;
+        try
+        {
+            scanner.Scan(new ScanInput(stream, head, reading, fileName, data.Length, alternatives), context);
+        }
+        catch (OperationCanceledException)
+        {
+            execution.Violations.Add(new FuzzViolation($"hang under {scanner.Info.Name} (cancelled after {Budget.EngineTimeout.TotalSeconds:0} s)", $"{data.Length:N0} bytes"));
+            gaveUp = true;
+        }
+        catch (Exception ex) when (IsTyped(ex))
+        {
+            gaveUp = true;
+        }
+        catch (Exception ex)
+        {
+            execution.Violations.Add(new FuzzViolation($"{scanner.Info.Name}.Scan threw an untyped exception", Describe(ex)));
+            gaveUp = true;
+        }
+        finally
+        {
+            if (measure)
             {
-                scanner.Scan(new ScanInput(stream, head, reading, fileName, data.Length, readings.Count > 1), context);
-            }
-            catch (Exception ex) when (IsTyped(ex))
-            {
-            }
-            catch (Exception ex)
-            {
-                execution.Violations.Add(new FuzzViolation($"{scanner.Info.Name}.Scan threw an untyped exception", Describe(ex)));
+                CheckBudgets(execution, stopwatch.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before, data.Length, file.ExpandedBytes, $" under {scanner.Info.Name}");
             }
 
-            foreach (ModelFinding fault in file.Findings.Where(f => f.RuleId == Rules.RuleIds.ScannerFault))
+            // A timer that already fired cannot be reset; the next execution gets a fresh source.
+            if (!_timeout.TryReset())
             {
-                execution.Violations.Add(new FuzzViolation($"untyped exception under {scanner.Info.Name}", $"{fault.Member} {fault.Message}"));
+                _timeout.Dispose();
+                _timeout = new CancellationTokenSource();
+            }
+        }
+
+        execution.ExpandedBytes = Math.Max(execution.ExpandedBytes, file.ExpandedBytes);
+        foreach (ModelFinding fault in file.Findings.Where(f => f.RuleId == Rules.RuleIds.ScannerFault))
+        {
+            execution.Violations.Add(new FuzzViolation($"untyped exception under {scanner.Info.Name}", $"{fault.Member} {fault.Message}"));
+        }
+
+        // A scan that ended normally with a gap finding but no Inconclusive reason would let the file be Clean.
+        if (!gaveUp && !file.IsInconclusive && !file.Findings.Any(f => f.Severity >= Severity.Warning)
+            && file.Findings.FirstOrDefault(IsGap) is { } gap)
+        {
+            execution.Violations.Add(new FuzzViolation($"gap without Inconclusive under {scanner.Info.Name}", $"{gap.RuleId} {gap.Member} {gap.Message}"));
+        }
+    }
+
+    // Speculative bytes (see ScanFrame.Speculative) that fail to decode are data, said so in the message.
+    private static bool IsGap(ModelFinding finding) => finding.RuleId.StartsWith("MA9", StringComparison.Ordinal)
+        && !finding.Message.StartsWith("Read as data", StringComparison.Ordinal);
+
+    private void Analyzers(byte[] data, string fileName, int textKind, FuzzExecution execution)
+    {
+        if (AsText(data) is { } text)
+        {
+            foreach (IGrouping<string, IContentAnalyzer> named in _registry.Analyzers.GroupBy(a => a.Name))
+            {
+                AnalyzeDirectly(named.ToArray(), text, data.Length, fileName, textKind, execution, measure: false);
             }
         }
     }
 
-    private void Analyzers(byte[] data, string fileName, int textKind, FuzzExecution execution)
+    /// <summary>The analyzers of one name (several share "Configuration") on the input as text, as the campaign's
+    /// turns run them. False when the input is not text.</summary>
+    public bool ExecuteAnalyzers(IReadOnlyList<IContentAnalyzer> analyzers, byte[] data, string fileName, int textKind, FuzzExecution execution)
     {
-        string? text = AsText(data);
-        if (text is null)
+        if (AsText(data) is not { } text)
         {
-            return;
+            return false;
         }
 
+        AnalyzeDirectly(analyzers, text, data.Length, fileName, textKind, execution, measure: true);
+        return true;
+    }
+
+    /// <summary>The content analyzers by name, in registration order.</summary>
+    public IReadOnlyList<IContentAnalyzer> AnalyzersNamed(string name) => _registry.Analyzers.Where(a => a.Name == name).ToArray();
+
+    /// <summary>The scanner of that name.</summary>
+    public IFormatScanner ScannerNamed(string name) => _registry.Scanners.First(s => s.Info.Name == name);
+
+    // One execution is every analyzer of the name on one fragment; the fragment kind (and so its key path) turns
+    // with textKind, so every kind of text is seen by every analyzer.
+    private void AnalyzeDirectly(IReadOnlyList<IContentAnalyzer> analyzers, string text, int length, string fileName, int textKind, FuzzExecution execution, bool measure)
+    {
         ContentKind kind = s_kinds[textKind % s_kinds.Length];
         string keyPath = kind switch
         {
@@ -204,9 +315,11 @@ internal sealed class FuzzExecutor
             _ => fileName,
         };
         var fragment = new ContentFragment(text, keyPath, kind, 0);
-        foreach (IContentAnalyzer analyzer in _registry.Analyzers)
+        execution.Parsers.Add(analyzers[0].Name);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var stopwatch = Stopwatch.StartNew();
+        foreach (IContentAnalyzer analyzer in analyzers)
         {
-            execution.Parsers.Add(analyzer.Name);
             var file = new FileScan(_engine, fileName, _engine.Options, CancellationToken.None, null);
             try
             {
@@ -219,6 +332,11 @@ internal sealed class FuzzExecutor
             {
                 execution.Violations.Add(new FuzzViolation($"{analyzer.Name} threw an untyped exception ({kind})", Describe(ex)));
             }
+        }
+
+        if (measure)
+        {
+            CheckBudgets(execution, stopwatch.Elapsed, GC.GetAllocatedBytesForCurrentThread() - before, length, 0, $" under {analyzers[0].Name}");
         }
     }
 

@@ -81,15 +81,15 @@ internal sealed partial class GgufScanner
             return new GgufTensorInfo(name, shape, type.Name, offset, null, infoOffset);
         }
 
-        // Elements fit 64 bits here, but a block type with more bytes than elements (F32, F64) can take the size past them.
-        UInt128 byteCount = elements / (ulong)type.BlockElements * (ulong)type.BlockBytes;
-        if (byteCount > ulong.MaxValue)
+        // The element count fits int64, but its bytes may not (2^62 F32 elements): no file holds such a tensor.
+        UInt128 bytes = elements / (ulong)type.BlockElements * (ulong)type.BlockBytes;
+        if (bytes > long.MaxValue)
         {
-            context.Report(RuleIds.GgufTensorInfoInvalid, $"Tensor '{shown}' has shape [{string.Join(",", shape)}], whose byte size overflows 64 bits.", infoOffset, shown);
+            context.Report(RuleIds.GgufTensorInfoInvalid, $"Tensor '{shown}' has shape [{string.Join(",", shape)}], whose size in {type.Name} bytes overflows.", infoOffset, shown);
             return new GgufTensorInfo(name, shape, type.Name, offset, null, infoOffset);
         }
 
-        return new GgufTensorInfo(name, shape, type.Name, offset, (ulong)byteCount, infoOffset);
+        return new GgufTensorInfo(name, shape, type.Name, offset, (ulong)bytes, infoOffset);
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ internal sealed partial class OpenVinoScanner : IFormatScanner
         {
             Walk(reader, weights, context);
         }
-        catch (XmlException ex)
+        catch (Exception ex) when (SafeXml.IsMalformed(ex))
         {
             throw new ModelFormatException($"The OpenVINO IR is not well-formed XML: {ex.Message}");
         }

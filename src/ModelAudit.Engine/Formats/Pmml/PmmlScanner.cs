@@ -43,7 +43,7 @@ internal sealed class PmmlScanner : IFormatScanner
         {
             Walk(reader, context);
         }
-        catch (XmlException ex)
+        catch (Exception ex) when (SafeXml.IsMalformed(ex))
         {
             throw new ModelFormatException($"The PMML document is not well-formed XML: {ex.Message}");
         }

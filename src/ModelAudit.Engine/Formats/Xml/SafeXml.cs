@@ -26,6 +26,12 @@ internal static class SafeXml
         CloseInput = false,
     });
 
+    /// <summary>True for the reader's failures on malformed input: its XmlException, and the
+    /// ArgumentOutOfRangeException that XmlTextReaderImpl throws from its own buffer copy when a long run of bytes
+    /// that are not UTF-8 sits inside the XML declaration (found by the fuzzer; the document is not well-formed).</summary>
+    public static bool IsMalformed(Exception ex) => ex is XmlException
+        || (ex is ArgumentOutOfRangeException && ex.StackTrace?.Contains("System.Xml.XmlTextReaderImpl", StringComparison.Ordinal) == true);
+
     /// <summary>Reads the prolog in <paramref name="head"/>: the root element's local name (null when the head
     /// ends before it) and whether a DOCTYPE or entity declaration precedes it. Never throws.</summary>
     public static (string? Root, bool HasDoctype) Prolog(ReadOnlySpan<byte> head)
