@@ -9,7 +9,7 @@ public static partial class RuleCatalog
     static partial void AddRSerializedRules(List<ModelRule> rules) => rules.AddRange(new[]
     {
         Rule(RUnevaluatedPromise, "Unevaluated R promise that runs code", Severity.Critical, FindingCategory.CodeExecution,
-            "The R object holds a promise that was never forced, and its expression calls a function that runs commands, reaches the network, evaluates computed code or writes files (a planted ~/.Rprofile runs at the next R start) (or the promise is the file's object itself, as no R function saves one). readRDS and load before R 4.4.0 restore it as it is, and the first use of the object evaluates the expression (CVE-2024-27322).",
+            "The R object holds a promise that was never forced, and its expression calls a function that runs commands, reaches the network, evaluates computed code or writes files (a .Rprofile planted in the home folder runs at the next R start) (or the promise is the file's object itself, as no R function saves one). readRDS and load before R 4.4.0 restore it as it is, and the first use of the object evaluates the expression (CVE-2024-27322).",
             "Upgrade R to 4.4.0 or later, which refuses to unserialize promises; " + RemediationR, "CVE-2024-27322"),
         Rule(RPromise, "Unevaluated R promise", Severity.Info, FindingCategory.CodeExecution,
             "The R object holds a promise that was never forced, inside an environment it keeps (typically an unforced default argument of a function whose environment a model captured, as glm's family does for 'link'). Its expression names nothing that runs commands, evaluates computed code or writes files; it is evaluated the first time that variable is used. The finding names what the expression refers to.",

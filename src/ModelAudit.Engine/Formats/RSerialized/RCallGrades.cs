@@ -39,7 +39,7 @@ internal static class RCallGrades
     };
 
     /// <summary>Write or remove files or change the session's environment: in a promise, a payload that plants code R or
-    /// the shell runs later (~/.Rprofile, ~/.bashrc) without naming a command.</summary>
+    /// the shell runs later (.Rprofile or .bashrc in the home folder) without naming a command.</summary>
     public static readonly HashSet<string> FileWrites = new(StringComparer.Ordinal)
     {
         "writeLines", "writeChar", "writeBin", "cat", "sink", "write", "dput", "dump", "saveRDS", "save", "file.create",
