@@ -15,19 +15,6 @@ internal sealed class WeightDecoder
     // them, large enough that the per-batch overhead does not show.
     private const int BatchElements = 4096;
 
-    // Every float16 bit pattern as a float (256 KiB, built once): a table read is several times faster than
-    // converting each value, and float16 is the commonest dtype of checkpoints.
-    private static readonly Lazy<float[]> s_halves = new(() =>
-    {
-        var table = new float[65536];
-        for (int bits = 0; bits < table.Length; bits++)
-        {
-            table[bits] = (float)BitConverter.UInt16BitsToHalf((ushort)bits);
-        }
-
-        return table;
-    });
-
     // 2^112, the float whose bits are 0x77800000: moves a half's exponent from bias 15 to float's 127.
     private static readonly float s_halfBiasScale = BitConverter.UInt32BitsToSingle(0x77800000);
 
@@ -100,9 +87,9 @@ internal sealed class WeightDecoder
 
                 return bytes.Length / 4;
             case WeightEncoding.Float16:
-                return DecodeHalves(bytes, values);
+                return DecodeSixteenBit(bytes, values, brain: false);
             case WeightEncoding.BFloat16:
-                return DecodeBFloat16(bytes, values);
+                return DecodeSixteenBit(bytes, values, brain: true);
             case WeightEncoding.Float64:
                 for (int i = 0; i < bytes.Length / 8; i++)
                 {
@@ -126,35 +113,36 @@ internal sealed class WeightDecoder
         }
     }
 
-    // float16 to float32 a vector at a time, by bits: the exponent and mantissa shifted into float position and scaled
-    // by 2^112 (15 to 127 in the exponent bias) is exact for normal and subnormal halves alike; infinities and NaNs
-    // (exponent 31) get float's all-ones exponent with their mantissa; the sign is put back last. The weights of most
-    // checkpoints are float16: this is most of weight analysis's decoding (tests/Bench, the 2 GiB F16 checkpoint).
-    private static int DecodeHalves(ReadOnlySpan<byte> bytes, Span<float> values)
+    // float16 and bfloat16 a vector at a time; the few values past the last whole vector one by one. The weights of
+    // most checkpoints are float16: this is most of weight analysis's decoding (tests/Bench, the 2 GiB F16 checkpoint).
+    private static int DecodeSixteenBit(ReadOnlySpan<byte> bytes, Span<float> values, bool brain)
     {
         int count = bytes.Length / 2;
         int i = 0;
         if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian)
         {
-            ReadOnlySpan<ushort> halves = MemoryMarshal.Cast<byte, ushort>(bytes[..(count * 2)]);
+            ReadOnlySpan<ushort> units = MemoryMarshal.Cast<byte, ushort>(bytes[..(count * 2)]);
             int width = Vector<ushort>.Count;
             for (; i <= count - width; i += width)
             {
-                Vector.Widen(new Vector<ushort>(halves[i..]), out Vector<uint> low, out Vector<uint> high);
-                HalfBitsToSingle(low).CopyTo(values[i..]);
-                HalfBitsToSingle(high).CopyTo(values[(i + (width / 2))..]);
+                Vector.Widen(new Vector<ushort>(units[i..]), out Vector<uint> low, out Vector<uint> high);
+                (brain ? BFloat16BitsToSingle(low) : HalfBitsToSingle(low)).CopyTo(values[i..]);
+                (brain ? BFloat16BitsToSingle(high) : HalfBitsToSingle(high)).CopyTo(values[(i + (width / 2))..]);
             }
         }
 
-        float[] table = s_halves.Value;
         for (; i < count; i++)
         {
-            values[i] = table[BinaryPrimitives.ReadUInt16LittleEndian(bytes[(i * 2)..])];
+            ushort bits = BinaryPrimitives.ReadUInt16LittleEndian(bytes[(i * 2)..]);
+            values[i] = brain ? BitConverter.Int32BitsToSingle(bits << 16) : (float)BitConverter.UInt16BitsToHalf(bits);
         }
 
         return count;
     }
 
+    // float16 by bits: the exponent and mantissa shifted into float position and scaled by 2^112 (15 to 127 in the
+    // exponent bias) is exact for normal and subnormal halves alike; infinities and NaNs (exponent 31) get float's
+    // all-ones exponent with their mantissa; the sign is put back last.
     private static Vector<float> HalfBitsToSingle(Vector<uint> half)
     {
         Vector<uint> magnitude = half & new Vector<uint>(0x7FFF);
@@ -166,29 +154,7 @@ internal sealed class WeightDecoder
     }
 
     // bfloat16 is the upper half of a float32.
-    private static int DecodeBFloat16(ReadOnlySpan<byte> bytes, Span<float> values)
-    {
-        int count = bytes.Length / 2;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian)
-        {
-            ReadOnlySpan<ushort> halves = MemoryMarshal.Cast<byte, ushort>(bytes[..(count * 2)]);
-            int width = Vector<ushort>.Count;
-            for (; i <= count - width; i += width)
-            {
-                Vector.Widen(new Vector<ushort>(halves[i..]), out Vector<uint> low, out Vector<uint> high);
-                Vector.AsVectorSingle(Vector.ShiftLeft(low, 16)).CopyTo(values[i..]);
-                Vector.AsVectorSingle(Vector.ShiftLeft(high, 16)).CopyTo(values[(i + (width / 2))..]);
-            }
-        }
-
-        for (; i < count; i++)
-        {
-            values[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(i * 2)..]) << 16);
-        }
-
-        return count;
-    }
+    private static Vector<float> BFloat16BitsToSingle(Vector<uint> bits) => Vector.AsVectorSingle(Vector.ShiftLeft(bits, 16));
 
     // block_q8_0 { ggml_half d; int8_t qs[32]; }: value = d * q.
     private static int DecodeQ8(ReadOnlySpan<byte> bytes, Span<float> values)
